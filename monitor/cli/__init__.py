@@ -1,0 +1,60 @@
+"""The command line (SPEC: commands, options and exit statuses are a contract).
+
+Exit status: 0 the command did its job (sites being down is not a failure); 2 usage or
+configuration error (bad arguments, bad targets.csv, unreadable database); 1 anything else.
+Each command lives in its own module here and is registered in ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from monitor import __version__
+from monitor.cli import check, config_cmd, export_cmd
+from monitor.errors import MonitorError, UsageError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="monitor")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def cli(verbose: int) -> None:
+    """Website activity monitor for the kecamatan and kelurahan of Kota Bandar Lampung."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+COMMANDS: tuple[click.Command, ...] = (
+    check.check,
+    check.sites,
+    export_cmd.export,
+    config_cmd.config,
+)
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console entry point: turns our errors into a message and the SPEC's exit status."""
+    try:
+        return cli.main(args=argv, prog_name="monitor", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("monitor: aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code)
+    except UsageError as exc:
+        click.echo(f"monitor: error: {exc}", err=True)
+        sys.exit(2)
+    except MonitorError as exc:
+        click.echo(f"monitor: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("monitor: interrupted", err=True)
+        sys.exit(1)

@@ -1,0 +1,113 @@
+"""`monitor check` (one sweep) and `monitor sites` (targets with their last status)."""
+
+from __future__ import annotations
+
+import ssl
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from monitor.cli.common import db_option, load_config, load_targets, open_store
+from monitor.errors import ConfigError, UsageError
+from monitor.fetch import default_ssl_context
+from monitor.jobs import Progress, run_sweep
+from monitor.settings import Config
+from monitor.sweep import SiteResult, SweepOptions
+
+
+def sweep_options(config: Config, timeout: float | None, concurrency: int | None) -> SweepOptions:
+    timeout = timeout if timeout is not None else config.timeout
+    concurrency = concurrency if concurrency is not None else config.concurrency
+    if timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds")
+    if concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    return SweepOptions(
+        timeout=timeout, concurrency=concurrency, per_host=config.per_host,
+        max_bytes=int(config.max_body_mb * 1_000_000), retry_pause=config.retry_pause,
+        check_options=dict(config.values),
+    )
+
+
+def ssl_context(config: Config) -> ssl.SSLContext:
+    context = default_ssl_context()
+    if config.ca_bundle:
+        try:
+            context.load_verify_locations(cafile=config.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"ca_bundle {config.ca_bundle}: cannot load: {exc}") from None
+    return context
+
+
+@contextmanager
+def progress_bar(total: int) -> Iterator[Progress | None]:
+    """A rich progress bar on a terminal; nothing in cron (one summary line follows)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeElapsedColumn
+
+    with Bar("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+             TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("checking", total=total)
+
+        def advance(result: SiteResult) -> None:
+            bar.update(task, advance=1, description=f"checking {result.code}")
+
+        yield advance
+
+
+@click.command()
+@click.option("--targets", "targets_path", metavar="FILE", default=None,
+              help="targets.csv to read (default: MONITOR_TARGETS, else targets.csv).")
+@db_option
+@click.option("--timeout", type=float, default=None, metavar="S",
+              help="Per-site deadline in seconds (DNS to last byte).")
+@click.option("--concurrency", type=int, default=None, metavar="N",
+              help="How many sites are fetched at once.")
+@click.option("--only", multiple=True, metavar="CODE", help="Check only these codes.")
+def check(targets_path: str | None, db: str | None, timeout: float | None,
+          concurrency: int | None, only: tuple[str, ...]) -> None:
+    """One sweep of every target, stored as one sweep."""
+    config = load_config()
+    options = sweep_options(config, timeout, concurrency)
+    targets = load_targets(config, targets_path)  # validated before the database is touched
+    codes = {t.code for t in targets}
+    unknown = [c for c in only if c not in codes]
+    if unknown:
+        raise UsageError(f"--only: unknown code(s) {', '.join(unknown)} (not in targets.csv)")
+    store = open_store(config, db)
+    count = len(only) if only else len(targets)
+    with progress_bar(count) as progress:
+        summary = run_sweep(store, targets, options, only=only, ssl_context=ssl_context(config),
+                            progress=progress)
+    click.echo(summary.line())
+
+
+@click.command()
+@db_option
+def sites(db: str | None) -> None:
+    """A table of targets with their last status."""
+    from monitor.export import record
+
+    config = load_config()
+    store = open_store(config, db)
+    rows = [record(site, result) for site, result in store.latest_results()]
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("code", "level", "name", "url", "status", "checked", box=None)
+    for r in rows:
+        if r["error"] == "no_site":
+            status = "no website"
+        elif r["available"]:
+            status = f"up {r['status_code']} {r['response_ms'] or 0:.0f} ms"
+        elif r["checked_at"] is None:
+            status = "never checked"
+        else:
+            status = f"down: {r['error']}"
+        table.add_row(r["code"], r["level"], r["name"], r["url"] or "-", status,
+                      (r["checked_at"] or "-")[:16])
+    Console(width=200 if not sys.stdout.isatty() else None).print(table)

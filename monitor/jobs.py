@@ -1,0 +1,133 @@
+"""The jobs the CLI and the scheduler both run, wiring the stages together.
+
+``run_sweep``: targets -> sweep -> checks -> store, writing results in batches as sites
+finish, so a sweep killed midway keeps what it had measured and is marked ``incomplete``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from monitor.activity import classify
+from monitor.store import Result, Store
+from monitor.sweep import SiteResult, Sweeper, SweepOptions
+from monitor.targets import Target
+
+log = logging.getLogger(__name__)
+
+BATCH = 25
+
+Progress = Callable[[SiteResult], None]
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    sweep_id: int
+    total: int
+    up: int
+    down: int
+    no_site: int
+    seconds: float
+    status: str
+
+    def line(self) -> str:
+        return (f"sweep {self.sweep_id} {self.status}: {self.total} targets, {self.up} up, "
+                f"{self.down} down, {self.no_site} without a website, {self.seconds:.1f} s")
+
+
+def to_row(result: SiteResult) -> Result:
+    """The stored row: SPEC fields as columns, each finding (with evidence) as data."""
+    fields = result.fields()
+    row = Result(sweep_id=0, site_id=0, checked_at=result.taken_at, url=result.url)
+    for name, value in fields.items():
+        if hasattr(row, name):
+            setattr(row, name, value)
+    for outcome in result.outcomes:
+        if outcome.ok:
+            row.findings[outcome.name] = outcome.data
+        else:
+            row.failed_checks[outcome.name] = outcome.failure
+    if "activity" not in fields:  # no freshness check ran: judge from reachability alone
+        row.activity = classify(has_site=bool(result.url), reachable=bool(row.available),
+                                days_since_update=None)
+    availability = row.findings.get("availability", {})
+    row.error_detail = availability.get("error_detail", "")
+    row.ttfb_ms = availability.get("ttfb_ms")
+    row.attempts = [_plain_attempt(a) for a in result.attempts]
+    return row
+
+
+def _plain_attempt(attempt: Any) -> dict[str, Any]:
+    data = asdict(attempt)
+    data["started_at"] = attempt.started_at.isoformat()
+    return data
+
+
+async def _sweep_into_store(
+    store: Store,
+    sweep_id: int,
+    targets: Sequence[Target],
+    sweeper: Sweeper,
+    progress: Progress | None,
+) -> tuple[int, int, int]:
+    previous = await asyncio.to_thread(store.previous_findings)
+    batch: list[tuple[str, Result]] = []
+    up = down = no_site = 0
+    async for site_result in sweeper.run(targets, previous):
+        row = to_row(site_result)
+        if row.error == "no_site":
+            no_site += 1
+        elif row.available:
+            up += 1
+        else:
+            down += 1
+        batch.append((site_result.code, row))
+        if progress is not None:
+            progress(site_result)
+        if len(batch) >= BATCH:
+            await asyncio.to_thread(store.save_results, sweep_id, batch)
+            batch = []
+    if batch:
+        await asyncio.to_thread(store.save_results, sweep_id, batch)
+    return up, down, no_site
+
+
+def run_sweep(
+    store: Store,
+    targets: Sequence[Target],
+    options: SweepOptions,
+    *,
+    only: Sequence[str] = (),
+    ssl_context: ssl.SSLContext | None = None,
+    progress: Progress | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SweepSummary:
+    """One sweep of ``targets`` stored as one sweep. The whole file is synced into the store
+    first; ``only`` (codes) limits which sites this sweep fetches."""
+    started = clock()
+    store.sync_targets(targets, started)
+    if only:
+        wanted = set(only)
+        targets = [t for t in targets if t.code in wanted]
+    sweep_id = store.begin_sweep(started, len(targets), {
+        "timeout": options.timeout, "concurrency": options.concurrency,
+        "only": sorted(only),
+    })
+    status = "incomplete"
+    up = down = no_site = 0
+    try:
+        sweeper = Sweeper(options, ssl_context=ssl_context, clock=clock)
+        up, down, no_site = asyncio.run(
+            _sweep_into_store(store, sweep_id, targets, sweeper, progress))
+        status = "complete"
+    finally:
+        finished = clock()
+        store.finish_sweep(sweep_id, finished, status)
+    seconds = (finished - started).total_seconds()
+    return SweepSummary(sweep_id, len(targets), up, down, no_site, seconds, status)

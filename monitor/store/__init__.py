@@ -1,0 +1,197 @@
+"""The only module that speaks SQL: sites from targets.csv, sweeps, and their results.
+
+Later stages read through ``Store``; nothing else builds queries, so the same code runs on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from monitor.clock import as_utc
+from monitor.snapshot import PreviousFinding
+from monitor.store.db import open_engine, safe_url
+from monitor.store.models import Result, Site, Sweep
+from monitor.targets import Target
+
+__all__ = ["Store", "Site", "Sweep", "Result", "SyncReport", "open_engine", "safe_url"]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int
+    updated: int
+    removed: int
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        return cls(open_engine(url))
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # -- sites -------------------------------------------------------------------------
+    def sync_targets(self, targets: Sequence[Target], now: datetime) -> SyncReport:
+        """Make the site table match targets.csv in one transaction. Rows that left the file
+        are only marked (in_targets=False): their history stays."""
+        added = updated = removed = 0
+        with self.session() as session:
+            existing = {s.code: s for s in session.exec(select(Site)).all()}
+            for t in targets:
+                site = existing.pop(t.code, None)
+                values = dict(level=t.level, name=t.name, kecamatan=t.kecamatan, url=t.url,
+                              email=t.email, in_targets=True)
+                if site is None:
+                    session.add(Site(code=t.code, first_seen=now, updated_at=now, **values))
+                    added += 1
+                elif any(getattr(site, k) != v for k, v in values.items()):
+                    for k, v in values.items():
+                        setattr(site, k, v)
+                    site.updated_at = now
+                    session.add(site)
+                    updated += 1
+            for site in existing.values():
+                if site.in_targets:
+                    site.in_targets = False
+                    site.updated_at = now
+                    session.add(site)
+                    removed += 1
+            session.commit()
+        return SyncReport(added, updated, removed)
+
+    def sites(self, *, include_removed: bool = False) -> list[Site]:
+        with self.session() as session:
+            query = select(Site).order_by(col(Site.code))
+            if not include_removed:
+                query = query.where(col(Site.in_targets).is_(True))
+            return list(session.exec(query).all())
+
+    # -- sweeps ------------------------------------------------------------------------
+    def begin_sweep(self, now: datetime, total: int, options: dict[str, Any]) -> int:
+        with self.session() as session:
+            sweep = Sweep(started_at=now, total=total, options=options,
+                          host=socket.gethostname(), pid=os.getpid())
+            session.add(sweep)
+            session.commit()
+            assert sweep.id is not None
+            return sweep.id
+
+    def finish_sweep(self, sweep_id: int, now: datetime, status: str = "complete") -> Sweep:
+        with self.session() as session:
+            sweep = session.get_one(Sweep, sweep_id)
+            sweep.finished_at = now
+            sweep.status = status
+            sweep.done = session.exec(
+                select(func.count()).where(Result.sweep_id == sweep_id)).one()
+            sweep.up = session.exec(
+                select(func.count()).where(Result.sweep_id == sweep_id,
+                                           col(Result.available).is_(True))).one()
+            session.add(sweep)
+            session.commit()
+            return sweep
+
+    def mark_abandoned_sweeps(self, now: datetime) -> int:
+        """Sweeps still 'running' when no sweep holds the lock were killed: mark them."""
+        with self.session() as session:
+            stale = session.exec(select(Sweep).where(Sweep.status == "running")).all()
+            for sweep in stale:
+                sweep.status = "incomplete"
+                sweep.finished_at = sweep.finished_at or now
+                session.add(sweep)
+            session.commit()
+            return len(stale)
+
+    def sweeps(self, since: datetime | None = None, until: datetime | None = None) -> list[Sweep]:
+        with self.session() as session:
+            query = select(Sweep).order_by(col(Sweep.started_at))
+            if since is not None:
+                query = query.where(Sweep.started_at >= since)
+            if until is not None:
+                query = query.where(Sweep.started_at < until)
+            return list(session.exec(query).all())
+
+    def last_sweep(self) -> Sweep | None:
+        with self.session() as session:
+            return session.exec(select(Sweep).order_by(col(Sweep.id).desc()).limit(1)).first()
+
+    # -- results -----------------------------------------------------------------------
+    def save_results(self, sweep_id: int, rows: Iterable[tuple[str, Result]]) -> int:
+        """Store (site code, result) pairs of one sweep in one transaction."""
+        with self.session() as session:
+            ids = dict(session.exec(select(Site.code, Site.id)).all())
+            count = 0
+            for code, result in rows:
+                result.sweep_id = sweep_id
+                site_id = ids.get(code)
+                if site_id is None:
+                    continue
+                result.site_id = site_id
+                session.add(result)
+                count += 1
+            session.commit()
+            return count
+
+    def latest_results(self) -> list[tuple[Site, Result | None]]:
+        """The newest result of every site in targets.csv (None: never checked)."""
+        with self.session() as session:
+            newest = (select(Result.site_id, func.max(Result.id).label("rid"))
+                      .group_by(col(Result.site_id)).subquery())
+            rows = session.exec(
+                select(Site, Result)
+                .where(col(Site.in_targets).is_(True))
+                .join(newest, newest.c.site_id == Site.id, isouter=True)
+                .join(Result, col(Result.id) == newest.c.rid, isouter=True)
+                .order_by(col(Site.code))
+            ).all()
+            return [(site, result) for site, result in rows]
+
+    def results_between(self, since: datetime, until: datetime) -> list[tuple[Site, Result]]:
+        """Every result taken in [since, until), oldest first (for weekly reports)."""
+        with self.session() as session:
+            rows = session.exec(
+                select(Site, Result).join(Result, col(Result.site_id) == Site.id)
+                .where(Result.checked_at >= since, Result.checked_at < until)
+                .order_by(col(Result.checked_at), col(Site.code))
+            ).all()
+            return [(site, result) for site, result in rows]
+
+    def previous_findings(self, depth: int = 8) -> dict[str, dict[str, PreviousFinding]]:
+        """For every site, the newest successful finding of each check among its last
+        ``depth`` results: what a check may compare this sweep with."""
+        with self.session() as session:
+            ranked = select(
+                Result.id,
+                func.row_number().over(partition_by=Result.site_id,
+                                       order_by=col(Result.id).desc()).label("rn"),
+            ).subquery()
+            rows = session.exec(
+                select(Site.code, Result.checked_at, Result.findings)
+                .join(Result, col(Result.site_id) == Site.id)
+                .join(ranked, ranked.c.id == Result.id)
+                .where(ranked.c.rn <= depth)
+                .order_by(col(Result.id).desc())
+            ).all()
+        found: dict[str, dict[str, PreviousFinding]] = {}
+        for code, checked_at, findings in rows:
+            per_site = found.setdefault(code, {})
+            for name, data in (findings or {}).items():
+                if name not in per_site and data:
+                    per_site[name] = PreviousFinding(as_utc(checked_at), data)
+        return found
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,85 @@
+"""Tables. Times are stored as UTC (SQLite drops the offset; read back through clock.as_utc).
+
+One ``Result`` per site per sweep. Its columns mirror the SPEC export fields so reports and
+exports read them directly; ``findings`` keeps each check's whole finding with its evidence,
+so a new check adds data without a schema change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Site(SQLModel, table=True):
+    """An area from targets.csv. A row removed from the file keeps its history (in_targets)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    level: str
+    name: str
+    kecamatan: str = ""
+    url: str = ""
+    email: str = ""
+    in_targets: bool = True
+    first_seen: datetime
+    updated_at: datetime
+
+
+class Sweep(SQLModel, table=True):
+    """One run of `monitor check`. status: running, complete, incomplete (killed or stopped)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(index=True)
+    finished_at: datetime | None = None
+    status: str = "running"
+    total: int = 0
+    done: int = 0
+    up: int = 0
+    host: str = ""
+    pid: int = 0
+    options: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class Result(SQLModel, table=True):
+    """One site at one sweep, with the evidence for every judgement."""
+
+    __table_args__ = (UniqueConstraint("sweep_id", "site_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sweep_id: int = Field(foreign_key="sweep.id", index=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    checked_at: datetime = Field(index=True)
+    url: str = ""
+    available: bool | None = None
+    status_code: int | None = None
+    error: str | None = None
+    error_detail: str = ""
+    response_ms: float | None = None
+    ttfb_ms: float | None = None
+    final_url: str | None = None
+    https: bool | None = None
+    cert_days_left: int | None = None
+    last_update: str | None = None
+    last_update_source: str | None = None
+    last_update_evidence: str | None = None
+    days_since_update: int | None = None
+    activity: str = "tidak_diketahui"
+    mobile_friendly: bool | None = None
+    mobile_score: int | None = None
+    mobile_issues: list[str] = Field(default_factory=list, sa_type=JSON)
+    content_flags: list[str] = Field(default_factory=list, sa_type=JSON)
+    attempts: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    findings: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    failed_checks: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+
+
+class SchemaVersion(SQLModel, table=True):
+    """Which numbered migrations have been applied (see store/migrations.py)."""
+
+    version: int = Field(primary_key=True)
+    description: str
+    applied_at: datetime
