@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -85,9 +86,29 @@ class Fetched:
         """The body as text; bytes that do not decode become U+FFFD, never an exception."""
         return self.body.decode(self.charset(), errors="replace")
 
+    @cached_property
+    def document(self) -> Any:
+        """The body parsed once with lxml.html (shared by every check in this process).
+
+        Read-only: a check that needs to change the tree must deep-copy it first. lxml is
+        used, not BeautifulSoup, because parsing a 120 KB page costs ~1.3 ms vs ~15 ms
+        (measured in issue 2). An empty or unparseable body gives an empty <html>."""
+        import lxml.html
+        from lxml import etree
+
+        # lxml refuses str input that carries an XML encoding declaration; drop it.
+        text = _XML_DECL.sub("", self.text, count=1)
+        if not text.strip():
+            return lxml.html.fromstring("<html></html>")
+        try:
+            return lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError):
+            return lxml.html.fromstring("<html></html>")
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("text", None)  # cached; rebuilt on the other side
+        state.pop("document", None)
         return state
 
 

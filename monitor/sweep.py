@@ -48,7 +48,7 @@ class SweepOptions:
     per_host: int = 2
     max_bytes: int = 5_000_000
     retry_pause: float = 2.0
-    max_extra: int = 8
+    max_extra: int = 10  # freshness <= 4, mobile CSS <= 4, content cloaking <= 1
     max_plan_rounds: int = 3
     user_agent: str = USER_AGENT
     workers: int | None = None  # check processes; None: decide by fleet size

@@ -48,7 +48,7 @@ def _baseline(conn: Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "baseline: site, sweep, result", _baseline),
+    Migration(1, "baseline: site, sweep, result, review, emailsent", _baseline),
 )
 
 

@@ -83,3 +83,29 @@ class SchemaVersion(SQLModel, table=True):
     version: int = Field(primary_key=True)
     description: str
     applied_at: datetime
+
+
+class Review(SQLModel, table=True):
+    """An admin's follow-up on a site (issue 8 of 9). History is kept: never updated."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    status: str  # baru, dihubungi, dalam_perbaikan, selesai, diabaikan
+    note: str = ""
+    by: str = ""
+    created_at: datetime = Field(index=True)
+
+
+class EmailSent(SQLModel, table=True):
+    """One report email per (week, kecamatan, recipient): makes `monitor email` idempotent."""
+
+    __table_args__ = (UniqueConstraint("week", "kecamatan", "recipient"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(index=True)  # 2026-W47
+    kecamatan: str  # the kecamatan site code
+    recipient: str
+    role: str = "to"  # to or cc
+    status: str = "sent"  # sent, refused (permanent failure)
+    detail: str = ""
+    sent_at: datetime

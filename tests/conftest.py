@@ -1,0 +1,83 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when CI provides one), the fleet,
+and a targets.csv writer."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from monitor.fleet import Fleet, FleetSite
+from monitor.store import Store
+from monitor.targets import COLUMNS
+
+PG_URL = os.environ.get("MONITOR_TEST_PG_URL", "")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'monitor.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: SQLite always; PostgreSQL when MONITOR_TEST_PG_URL is set
+    (CI starts a server on loopback). Tests using this fixture run on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'monitor.db'}"
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server (CI sets MONITOR_TEST_PG_URL)")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Store:
+    return Store.open(sqlite_url)
+
+
+@pytest.fixture
+def fleet_factory() -> Iterator[Callable[[list[FleetSite]], Fleet]]:
+    """Start a fleet of scripted sites; every fleet started is stopped after the test."""
+    started: list[Fleet] = []
+
+    def start(sites: list[FleetSite]) -> Fleet:
+        fleet = Fleet(sites)
+        fleet.start()
+        started.append(fleet)
+        return fleet
+
+    yield start
+    for fleet in started:
+        fleet.stop()
+
+
+Row = dict[str, str]
+
+
+@pytest.fixture
+def write_targets(tmp_path: Path) -> Callable[[list[Row]], Path]:
+    """Write a targets.csv from dicts (missing columns empty); returns its path."""
+
+    def write(rows: list[Row], name: str = "targets.csv") -> Path:
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            for row in rows:
+                writer.writerow([row.get(c, "") for c in COLUMNS])
+        return path
+
+    return write
