@@ -140,7 +140,8 @@ async def _read_body(response: httpx.Response, result: Fetched, max_bytes: int) 
             size += len(piece)
             if size > max_bytes:
                 result.body = b"".join(chunks)
-                return _fail(result, "too_large", f"more than {max_bytes:,} bytes after decompression")
+                why = f"more than {max_bytes:,} bytes after decompression"
+                return _fail(result, "too_large", why)
             chunks.append(piece)
     except zlib.error as exc:
         return _fail(result, "other", f"broken {encoding} body: {exc}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import gzip
 import ssl
 import tempfile
@@ -141,7 +142,7 @@ class Fleet:
                 site.port = _closed_port(site.host)
                 continue
             server = await asyncio.start_server(
-                lambda r, w, s=site: self._serve(s, r, w), site.host, 0,
+                functools.partial(self._serve, site), site.host, 0,
                 ssl=self._server_ssl(site), backlog=512)
             site.port = server.sockets[0].getsockname()[1]
             self._servers.append(server)

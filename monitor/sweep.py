@@ -31,7 +31,7 @@ from typing import Any
 
 from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
-from monitor.fetch import default_ssl_context, fetch, host_of, new_client, FetchConfig
+from monitor.fetch import FetchConfig, default_ssl_context, fetch, host_of, new_client
 from monitor.snapshot import Attempt, Fetched, PreviousFinding, Snapshot
 from monitor.targets import Target
 

@@ -52,8 +52,8 @@ class Store:
             existing = {s.code: s for s in session.exec(select(Site)).all()}
             for t in targets:
                 site = existing.pop(t.code, None)
-                values = dict(level=t.level, name=t.name, kecamatan=t.kecamatan, url=t.url,
-                              email=t.email, in_targets=True)
+                values: dict[str, Any] = dict(level=t.level, name=t.name, kecamatan=t.kecamatan,
+                                              url=t.url, email=t.email, in_targets=True)
                 if site is None:
                     session.add(Site(code=t.code, first_seen=now, updated_at=now, **values))
                     added += 1
@@ -174,7 +174,7 @@ class Store:
         with self.session() as session:
             ranked = select(
                 Result.id,
-                func.row_number().over(partition_by=Result.site_id,
+                func.row_number().over(partition_by=col(Result.site_id),
                                        order_by=col(Result.id).desc()).label("rn"),
             ).subquery()
             rows = session.exec(
