@@ -56,6 +56,7 @@ class Page:
     raw: bytes | None = None  # sent as-is instead of a proper response (garbage)
     gzip: bool = False  # send Content-Encoding: gzip
     stream_bytes: int = 0  # send this many filler bytes after body, in 64 KB chunks
+    send_length: bool = True  # False: no Content-Length, the body ends when we close
 
     def encoded(self) -> bytes:
         data = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -237,8 +238,9 @@ async def _answer(page: Page, writer: asyncio.StreamWriter) -> None:
     body = page.encoded()
     length = len(body) + page.stream_bytes
     head = [f"HTTP/1.1 {page.status} {REASONS.get(page.status, 'Status')}",
-            f"Content-Type: {page.content_type}", f"Content-Length: {length}",
-            "Connection: close"]
+            f"Content-Type: {page.content_type}", "Connection: close"]
+    if page.send_length:
+        head.append(f"Content-Length: {length}")
     if page.gzip:
         head.append("Content-Encoding: gzip")
     head += [f"{k}: {v}" for k, v in page.headers.items()]

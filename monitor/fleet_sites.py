@@ -58,6 +58,8 @@ def availability_sites(hang_seconds: float = 3600) -> list[FleetSite]:
                                     "/a": Page(status=302, headers={"Location": "/"})}),
         FleetSite("too_many_redirects", _chain(12, "hop")),  # type: ignore[arg-type]
         FleetSite("huge", {"/": Page(body="<html><body>", stream_bytes=20_000_000)}),
+        FleetSite("huge_stream", {"/": Page(body="<html><body>", stream_bytes=20_000_000,
+                                            send_length=False)}),
         FleetSite("gzip_bomb", {"/": Page(body=bomb, headers={"Content-Encoding": "gzip"})}),
         FleetSite("bad_encoding", {"/": Page(
             body=b"<html><head><title>Kelurahan \xff\xfe\xc3</title></head><body>\x80\x81 isi"
@@ -86,6 +88,7 @@ AVAILABILITY: dict[str, tuple[bool, str | None, int | None, int]] = {
     "redirect_loop": (False, "redirect_loop", 302, 1),
     "too_many_redirects": (False, "redirect_loop", 301, 1),
     "huge": (False, "too_large", 200, 1),
+    "huge_stream": (False, "too_large", 200, 1),
     "gzip_bomb": (False, "too_large", 200, 1),
     "bad_encoding": (True, None, 200, 1),
     "garbage_headers": (False, "other", None, 1),

@@ -89,8 +89,15 @@ def parse(text: str, source: str = "targets.csv") -> list[Target]:
              f"found {','.join(header)}"]
         )
     rows: list[tuple[int, dict[str, str]]] = []
-    for row in reader:
-        line = reader.line_num
+    while True:
+        line = reader.line_num + 1  # where the row starts (a quoted field may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(f"{source}:{line}: row: broken CSV ({exc})")
+            break
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(COLUMNS):
@@ -114,9 +121,9 @@ def _validate_rows(
             problems.append(f"{source}:{line}: {field}: {why}")
 
         before = len(problems)
-        for field in COLUMNS:
-            if _CONTROL.search(r[field]):
-                bad(field, "contains control characters (line breaks, tabs)")
+        garbled = {f for f in COLUMNS if _CONTROL.search(r[f])}
+        for field in sorted(garbled, key=COLUMNS.index):
+            bad(field, "contains control characters (line breaks, tabs)")
         code = r["code"]
         if not code:
             bad("code", "is empty")
@@ -143,10 +150,10 @@ def _validate_rows(
                 bad("kecamatan", f"{kecamatan!r} has no kecamatan row in this file")
             else:
                 kecamatan = kecamatan_rows[name_key(kecamatan)]
-        if r["url"] and (why := url_problem(r["url"])):
+        if r["url"] and "url" not in garbled and (why := url_problem(r["url"])):
             bad("url", f"{r['url']!r} {why}")
         emails = tuple(e.strip() for e in r["email"].split(";") if e.strip())
-        for address in emails:
+        for address in emails if "email" not in garbled else ():
             if why := email_problem(address):
                 bad("email", why)
         if len(problems) == before:

@@ -1,0 +1,157 @@
+"""`monitor check` against the simulated fleet: the right verdict for every scripted
+behaviour, deadlines that hold against hanging and trickling servers, and an offline run on
+the shipped targets.csv."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from monitor.fleet import Fleet, FleetSite, Page
+from monitor.fleet_sites import AVAILABILITY, HEALTHY_HTML, availability_sites
+from monitor.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 2.0
+PAUSE = 0.2
+
+
+def fleet_targets(fleet: Fleet) -> list[dict[str, str]]:
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"}]
+    rows += [{"code": name, "level": "kelurahan", "name": name, "kecamatan": "Uji",
+              "url": fleet.url(name)} for name in fleet.sites]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict], float, Store]:  # type: ignore[type-arg]
+    """One sweep of every behaviour through the real CLI, shared by the tests below."""
+    import csv
+    import os
+
+    from monitor.cli import main
+    from monitor.targets import COLUMNS
+
+    tmp = tmp_path_factory.mktemp("sweep")
+    with Fleet(availability_sites()) as fleet:
+        path = tmp / "targets.csv"
+        with path.open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS)
+            for row in fleet_targets(fleet):
+                writer.writerow([row.get(c, "") for c in COLUMNS])
+        db = f"sqlite:///{tmp / 'm.db'}"
+        env = {"MONITOR_CA_BUNDLE": str(fleet.ca_file), "MONITOR_RETRY_PAUSE": str(PAUSE)}
+        old = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            start = time.monotonic()
+            main(["check", "--targets", str(path), "--db", db, "--timeout", str(TIMEOUT),
+                  "--concurrency", "50"])
+            wall = time.monotonic() - start
+            out = tmp / "export.json"
+            main(["export", "--db", db, "--output", str(out)])
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    records = {r["code"]: r for r in json.loads(out.read_text())}
+    return records, wall, Store.open(db)
+
+
+@pytest.mark.parametrize("name", sorted(AVAILABILITY))
+def test_every_behaviour_gets_the_right_verdict(
+    name: str, swept: tuple[dict[str, dict], float, Store]  # type: ignore[type-arg]
+) -> None:
+    records, _wall, store = swept
+    available, error, status, attempts = AVAILABILITY[name]
+    record = records[name]
+    assert (record["available"], record["error"], record["status_code"]) == (
+        available, error, status)
+    rows = {site.code: result for site, result in store.latest_results()}
+    assert rows[name] is not None
+    assert len(rows[name].attempts) == attempts, rows[name].attempts
+
+
+def test_sweep_wall_time_is_bounded_by_the_deadline_not_by_the_slowest_server(
+    swept: tuple[dict[str, dict], float, Store]  # type: ignore[type-arg]
+) -> None:
+    """Hanging and trickling sites are cut at the deadline; with a retry each holds a slot at
+    most 2 x timeout + pause. The sweep of 21 behaviours must end near that, not at the
+    trickle's natural end (~20 s) or the hang's (1 h)."""
+    _records, wall, _store = swept
+    assert wall < 2 * TIMEOUT + PAUSE + 3.0
+
+
+def test_tls_and_redirect_evidence(swept: tuple[dict[str, dict], float, Store]) -> None:  # type: ignore[type-arg]
+    records, _wall, store = swept
+    valid = records["tls_valid"]
+    assert valid["https"] is True and 59 <= valid["cert_days_left"] <= 61
+    assert records["healthy"]["https"] is False  # plain HTTP is not valid HTTPS
+    chain = records["redirect_chain"]
+    assert chain["final_url"].endswith("/step3")
+    rows = {site.code: result for site, result in store.latest_results()}
+    redirects = rows["redirect_chain"].findings["availability"]["redirects"]
+    assert [r[0] for r in redirects] == [301, 301, 301]
+    assert "already visited" in rows["redirect_loop"].error_detail
+    assert "expired" in rows["tls_expired"].error_detail
+    assert rows["flaky"].attempts[0]["status_code"] == 503  # both attempts recorded
+
+
+def test_retry_happens_once_for_5xx_and_not_for_4xx(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Callable[..., object],
+    write_targets: Callable[..., Path], sqlite_url: str,
+) -> None:
+    fleet = fleet_factory([FleetSite("e500", {"/": Page(status=500)}),
+                           FleetSite("e404", {"/": Page(status=404)})])
+    path = write_targets(fleet_targets(fleet))
+    run_cli("check", "--targets", str(path), "--db", sqlite_url, "--timeout", "2",
+            env={"MONITOR_RETRY_PAUSE": "0.05"})
+    assert len(fleet.sites["e500"].requests) == 2
+    assert len(fleet.sites["e404"].requests) == 1
+    ua = fleet.sites["e404"].requests[0].user_agent
+    assert ua.startswith("monitor/") and "+http" in ua  # names the project and a contact URL
+
+
+def test_at_most_two_connections_per_host(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Callable[..., object],
+    write_targets: Callable[..., Path], sqlite_url: str,
+) -> None:
+    """Ten kelurahan on one shared portal host are fetched at most two at a time."""
+    fleet = fleet_factory([FleetSite("portal", {f"/k{i}": Page(body=HEALTHY_HTML, delay=0.3)
+                                                for i in range(10)})])
+    base = fleet.url("portal")
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"}]
+    rows += [{"code": f"k{i}", "level": "kelurahan", "name": f"k{i}", "kecamatan": "Uji",
+              "url": f"{base}k{i}"} for i in range(10)]
+    start = time.monotonic()
+    result = run_cli("check", "--targets", str(write_targets(rows)), "--db", sqlite_url,
+                     "--concurrency", "10")
+    elapsed = time.monotonic() - start
+    assert result.code == 0, result  # type: ignore[attr-defined]
+    # 10 pages x 0.3 s, two at a time: at least 1.5 s; ten at a time would take 0.3 s
+    assert elapsed >= 1.4
+    assert "11 targets, 10 up" in result.out  # type: ignore[attr-defined]
+
+
+def test_offline_sweep_of_shipped_targets_stores_a_result_for_every_area(
+    run_cli: Callable[..., object], sqlite_url: str,
+) -> None:
+    result = run_cli("check", "--targets", str(ROOT / "targets.csv"), "--db", sqlite_url,
+                     "--timeout", "3", env={"MONITOR_RETRY_PAUSE": "0.1"})
+    assert result.code == 0, result  # type: ignore[attr-defined]
+    assert "147 targets" in result.out  # type: ignore[attr-defined]
+    exported = run_cli("export", "--db", sqlite_url, "--format", "csv")
+    lines = exported.out.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 148
+    header = lines[0].split(",")
+    errors = [dict(zip(header, line.split(","), strict=False))["error"] for line in lines[1:]]
+    assert errors.count("no_site") == 144
+    # no network here: the three known addresses fail with an error word, never a crash
+    assert all(e in {"dns", "connect", "timeout", "tls", "no_site"} for e in errors)
