@@ -1,0 +1,65 @@
+"""Serve a large simulated fleet for the benchmarks, in its own process so its CPU is not
+counted against the sweep. Prints one JSON line {"urls": [...]} when ready, then serves until
+stdin closes.
+
+    python benchmarks/fleet_server.py N [--hang-share 0.05] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+
+from monitor.fleet import Fleet, FleetSite, Page
+
+# A page shaped like a kelurahan WordPress home page (~35 KB): header date widget, posts with
+# dates, sidebar, footer, a stylesheet link. Checks do realistic work on it.
+POST = """<article class="post"><h2><a href="/berita/{i}">Kegiatan posyandu RW {i}</a></h2>
+<span class="posted-on"><time datetime="2026-10-{d:02d}T08:15:00+07:00">{d} Oktober 2026</time>
+</span><p>Kelurahan melaksanakan kegiatan posyandu dan kerja bakti bersama warga RW {i}.
+Kegiatan dihadiri oleh lurah, ketua RT dan kader posyandu. {filler}</p></article>"""
+
+
+def page_html() -> str:
+    filler = "Pelayanan administrasi kependudukan tetap berjalan seperti biasa. " * 6
+    posts = "\n".join(POST.format(i=i, d=(i % 27) + 1, filler=filler) for i in range(40))
+    return f"""<!doctype html><html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kelurahan Contoh - Kota Bandar Lampung</title>
+<link rel="alternate" type="application/rss+xml" href="/feed/">
+<link rel="stylesheet" href="/style.css"></head><body>
+<header><div class="date">Senin, 23 November 2026</div><h1>Kelurahan Contoh</h1></header>
+<main>{posts}</main><aside><h3>Statistik</h3><p>Pengunjung: 12345</p></aside>
+<footer>&copy; 2026 Kelurahan Contoh</footer></body></html>"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int)
+    parser.add_argument("--hang-share", type=float, default=0.05)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    rng = random.Random(args.seed)
+    body = page_html()
+    css = "body{margin:0;font-size:16px}@media (max-width:600px){main{padding:4px}}"
+    sites = []
+    for i in range(args.n):
+        if rng.random() < args.hang_share:
+            routes = {"/": Page(hang=True)}
+        else:
+            delay = rng.uniform(0.2, 0.8)
+            routes = {"/": Page(body=body, delay=delay),
+                      "/style.css": Page(body=css, content_type="text/css", delay=delay)}
+        sites.append(FleetSite(f"s{i}", routes))  # type: ignore[arg-type]
+    with Fleet(sites) as fleet:
+        print(json.dumps({"urls": [fleet.url(s.name) for s in sites]}), flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

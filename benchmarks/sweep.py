@@ -1,0 +1,119 @@
+"""Sweep a simulated fleet of N sites and print throughput, CPU per site, the longest
+event-loop stall and peak memory.
+
+    python benchmarks/sweep.py [--n 1000] [--concurrency 500] [--timeout 5] [--no-store]
+
+Each site answers after 200-800 ms; 5% never answer. The latency-bound ideal is
+N x (mean time a site holds a slot) / concurrency + the deadline, where a never-answering
+site holds its slot for 2 x timeout + retry pause (one retry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from monitor.jobs import _sweep_into_store
+from monitor.store import Store
+from monitor.sweep import Sweeper, SweepOptions
+from monitor.targets import Target
+
+HERE = Path(__file__).resolve().parent
+
+
+async def stall_probe(state: dict[str, float], interval: float = 0.01) -> None:
+    """Sleeps 10 ms at a time; any extra delay is time the loop could not run timers."""
+    while True:
+        start = time.perf_counter()
+        await asyncio.sleep(interval)
+        late = time.perf_counter() - start - interval
+        state["max"] = max(state["max"], late)
+
+
+async def sweep(targets: list[Target], options: SweepOptions, store: Store | None,
+                state: dict[str, float]) -> int:
+    probe = asyncio.create_task(stall_probe(state))
+    sweeper = Sweeper(options)
+    done = 0
+    if store is None:
+        async for _ in sweeper.run(targets):
+            done += 1
+    else:
+        sweep_id = store.begin_sweep(time_now(), len(targets), {})
+        up, down, no_site = await _sweep_into_store(store, sweep_id, targets, sweeper, None)
+        done = up + down + no_site
+    probe.cancel()
+    return done
+
+
+def time_now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def cpu_seconds() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=500)
+    parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--retry-pause", type=float, default=2.0)
+    parser.add_argument("--no-store", action="store_true", help="skip the SQLite writes")
+    parser.add_argument("--workers", type=int, default=None, help="check processes")
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+    server = subprocess.Popen([sys.executable, str(HERE / "fleet_server.py"), str(args.n)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    urls = json.loads(server.stdout.readline())["urls"]
+    targets = [Target(f"s{i}", "kelurahan", f"s{i}", "K", url, ()) for i, url in enumerate(urls)]
+    options = SweepOptions(timeout=args.timeout, concurrency=args.concurrency,
+                           retry_pause=args.retry_pause, workers=args.workers,
+                           check_options={"aktif_days": 30, "kurang_aktif_days": 90})
+    store = None
+    tmp = tempfile.TemporaryDirectory()
+    if not args.no_store:
+        store = Store.open(f"sqlite:///{tmp.name}/bench.db")
+        store.sync_targets(targets, time_now())
+    state = {"max": 0.0}
+    cpu0, wall0 = cpu_seconds(), time.perf_counter()
+    done = asyncio.run(sweep(targets, options, store, state))
+    wall = time.perf_counter() - wall0
+    cpu = cpu_seconds() - cpu0
+    server.stdin.close()  # type: ignore[union-attr]
+    server.wait(timeout=60)
+
+    hang_share = 0.05
+    hold = (1 - hang_share) * 0.5 + hang_share * (2 * args.timeout + args.retry_pause)
+    ideal = args.n * hold / args.concurrency + args.timeout
+    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    print(f"sites            {done} of {args.n} (concurrency {args.concurrency}, "
+          f"timeout {args.timeout} s, store {'off' if args.no_store else 'SQLite'})")
+    print(f"wall             {wall:.1f} s   (latency-bound ideal {ideal:.1f} s, "
+          f"ratio {wall / ideal:.2f})")
+    print(f"throughput       {done / wall:.0f} sites/s")
+    print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers)")
+    print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop")
+    print(f"peak memory      {peak_mb:.0f} MB (largest process)")
+    print(f"cores            {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""`monitor export` keeps the SPEC's fields, order, types and formats exactly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from monitor.export import FIELDS
+from monitor.store import Result, Store
+from monitor.targets import Target
+
+SPEC_FIELDS = [
+    "code", "level", "name", "kecamatan", "url", "checked_at", "available", "status_code",
+    "error", "response_ms", "final_url", "https", "cert_days_left", "last_update",
+    "last_update_source", "last_update_evidence", "days_since_update", "activity",
+    "mobile_friendly", "mobile_score", "mobile_issues", "content_flags",
+]
+WHEN = datetime(2026, 11, 20, 3, 30, tzinfo=UTC)
+
+
+def seed(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    targets = [
+        Target("18.71", "kota", "Kota Bandar Lampung", "", "https://kota.example.test/", ()),
+        Target("18.71.01", "kecamatan", "Kedaton", "Kedaton", "", ()),
+        Target("18.71.01.1006", "kelurahan", "Sidodadi", "Kedaton",
+               "https://sidodadi.example.test/", ()),
+    ]
+    store.sync_targets(targets, WHEN)
+    sweep = store.begin_sweep(WHEN, 3, {})
+    store.save_results(sweep, [
+        ("18.71", Result(sweep_id=0, site_id=0, checked_at=WHEN, available=True, status_code=200,
+                         response_ms=123.4, final_url="https://kota.example.test/", https=True,
+                         cert_days_left=40, activity="aktif", last_update="2026-11-18",
+                         mobile_issues=["no_viewport", "small_text"],
+                         content_flags=["judi_spam"])),
+        ("18.71.01", Result(sweep_id=0, site_id=0, checked_at=WHEN, error="no_site",
+                            activity="tidak_ada_situs")),
+    ])
+    store.finish_sweep(sweep, WHEN)
+
+
+def test_json_fields_order_and_types(sqlite_url: str, run_cli: Callable[..., object]) -> None:
+    seed(sqlite_url)
+    result = run_cli("export", "--db", sqlite_url, "--format", "json")
+    assert result.code == 0  # type: ignore[attr-defined]
+    records = json.loads(result.out)  # type: ignore[attr-defined]
+    assert list(FIELDS) == SPEC_FIELDS
+    assert [list(r) for r in records] == [SPEC_FIELDS] * 3
+    kota, kecamatan, never = records
+    assert kota["checked_at"] == "2026-11-20T10:30:00+07:00"  # Asia/Jakarta offset
+    assert kota["available"] is True and kota["status_code"] == 200
+    assert kota["mobile_issues"] == ["no_viewport", "small_text"]
+    assert kecamatan["error"] == "no_site" and kecamatan["checked_at"] is None
+    assert kecamatan["activity"] == "tidak_ada_situs" and kecamatan["available"] is None
+    # a site with a URL that no sweep has reached yet
+    assert never["checked_at"] is None and never["activity"] == "tidak_diketahui"
+
+
+def test_csv_joins_lists_and_writes_to_a_file(
+    sqlite_url: str, run_cli: Callable[..., object], tmp_path: object
+) -> None:
+    seed(sqlite_url)
+    out = f"{tmp_path}/export.csv"
+    assert run_cli("export", "--db", sqlite_url, "--format", "csv", "--output", out).code == 0  # type: ignore[attr-defined]
+    rows = list(csv.DictReader(io.StringIO(open(out, encoding="utf-8").read())))
+    assert list(rows[0]) == SPEC_FIELDS
+    assert rows[0]["mobile_issues"] == "no_viewport;small_text"
+    assert rows[0]["available"] == "true" and rows[0]["content_flags"] == "judi_spam"
+    assert rows[1]["available"] == "" and rows[1]["error"] == "no_site"
+
+
+def test_unwritable_output_is_a_usage_error(sqlite_url: str,
+                                            run_cli: Callable[..., object]) -> None:
+    seed(sqlite_url)
+    result = run_cli("export", "--db", sqlite_url, "--output", "/no/such/dir/x.json")
+    assert result.code == 2 and "--output" in result.err  # type: ignore[attr-defined]

@@ -1,0 +1,104 @@
+"""Storage: targets re-import in place, history survives removal, migrations are recorded,
+SQLite runs in WAL, and a bad database URL is a clear usage error (exit 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from monitor.errors import DatabaseError
+from monitor.store import Result, Store
+from monitor.store.migrations import MIGRATIONS
+from monitor.targets import Target
+
+T0 = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
+
+
+def kedaton(url: str = "https://kedaton.example.test/") -> list[Target]:
+    return [Target("18.71.01", "kecamatan", "Kedaton", "Kedaton", url, ()),
+            Target("18.71.01.1006", "kelurahan", "Sidodadi", "Kedaton", "", ())]
+
+
+def store_one_sweep(store: Store, targets: list[Target], when: datetime) -> int:
+    store.sync_targets(targets, when)
+    sweep = store.begin_sweep(when, len(targets), {})
+    rows = [(t.code, Result(sweep_id=0, site_id=0, checked_at=when, url=t.url,
+                            available=bool(t.url), error=None if t.url else "no_site"))
+            for t in targets]
+    store.save_results(sweep, rows)
+    store.finish_sweep(sweep, when + timedelta(minutes=1))
+    return sweep
+
+
+def test_reimport_updates_in_place_and_removed_sites_keep_history(db_url: str) -> None:
+    store = Store.open(db_url)
+    store_one_sweep(store, kedaton(), T0)
+    ids = {s.code: s.id for s in store.sites()}
+
+    report = store.sync_targets(kedaton("https://baru.example.test/")[:1], T0 + timedelta(1))
+    assert (report.added, report.updated, report.removed) == (0, 1, 1)
+    sites = {s.code: s for s in store.sites(include_removed=True)}
+    assert sites["18.71.01"].id == ids["18.71.01"]  # same row, new URL
+    assert sites["18.71.01"].url == "https://baru.example.test/"
+    assert sites["18.71.01.1006"].in_targets is False
+    assert [s.code for s in store.sites()] == ["18.71.01"]
+    kept = store.results_between(T0 - timedelta(1), T0 + timedelta(1))
+    assert {site.code for site, _ in kept} == {"18.71.01", "18.71.01.1006"}
+
+    store.sync_targets(kedaton(), T0 + timedelta(2))  # it comes back: same history
+    assert {s.code: s.id for s in store.sites()} == ids
+
+
+def test_latest_results_and_previous_findings(db_url: str) -> None:
+    store = Store.open(db_url)
+    first = store_one_sweep(store, kedaton(), T0)
+    second = store_one_sweep(store, kedaton(), T0 + timedelta(hours=6))
+    latest = {site.code: result for site, result in store.latest_results()}
+    assert latest["18.71.01"] is not None and latest["18.71.01"].sweep_id == second
+    assert first != second
+    assert store.last_sweep() is not None and store.last_sweep().status == "complete"  # type: ignore[union-attr]
+
+
+def test_schema_version_is_recorded_and_reopening_is_harmless(db_url: str) -> None:
+    store = Store.open(db_url)
+    store_one_sweep(store, kedaton(), T0)
+    again = Store.open(db_url)  # migrations run again: no-ops, data intact
+    with again.engine.connect() as conn:
+        versions = [r[0] for r in conn.execute(text("SELECT version FROM schemaversion"))]
+    assert versions == [m.version for m in MIGRATIONS]
+    assert len(again.latest_results()) == 2
+
+
+def test_sqlite_uses_wal_so_reports_can_read_during_a_sweep(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_abandoned_sweeps_are_marked_incomplete(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    store.sync_targets(kedaton(), T0)
+    store.begin_sweep(T0, 2, {})  # a sweep that was killed: never finished
+    assert store.mark_abandoned_sweeps(T0 + timedelta(hours=1)) == 1
+    assert store.last_sweep().status == "incomplete"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("url", ["not a url", "sqlite:////no/such/folder/m.db",
+                                 "nosuchdriver://x/y"])
+def test_bad_database_url_is_a_clear_error(url: str) -> None:
+    with pytest.raises(DatabaseError):
+        Store.open(url)
+
+
+def test_database_file_that_is_not_a_database(tmp_path: Path,
+                                              run_cli: Callable[..., object]) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    result = run_cli("export", "--db", f"sqlite:///{junk}")
+    assert result.code == 2  # type: ignore[attr-defined]
+    assert "junk.db" in result.err  # type: ignore[attr-defined]
+    assert junk.read_bytes().startswith(b"this is not sqlite")  # untouched
