@@ -8,8 +8,15 @@ the shared kelurahan portal is not hammered), then a global slot (``concurrency`
    deadline, so one lost packet does not mark a kecamatan down (both attempts recorded);
 3. the extra URLs checks ask for (``checks.plan``), within what is left of the successful
    attempt's deadline and at most ``max_extra`` of them;
-4. the checks, off the event loop (a thread for small fleets, processes for large ones:
-   parsing HTML on the loop would stall every other site's timers).
+4. the checks, on the event loop, one check per loop step (``asyncio.sleep(0)`` between
+   them) so timers and sockets are served between checks. Not in a thread: measured here, a
+   CPU-bound thread beside the loop doubles the CPU per site at 500 connections (every
+   syscall of the loop thread then waits for the GIL: the convoy effect) and stalls the loop
+   for over a second. Checks parse with lxml (~1 ms for a 120 KB page) to stay cheap.
+
+A large fleet is split over processes, one event loop per core (``shards.py``). A stall
+probe records the longest time the event loop could not run (``stats["max_stall_ms"]``):
+above ~100 ms, healthy sites start timing out because of us, not them.
 
 Queueing time is never counted against a site's deadline: the clock starts when the site has
 its slots. The sweep knows nothing about SQL; results go to ``on_result``.
@@ -22,23 +29,26 @@ import logging
 import os
 import ssl
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from monitor import USER_AGENT, checks
+from monitor.browser import SweepBrowser, sweep_stamp
 from monitor.checks import CheckOutcome
-from monitor.fetch import FetchConfig, default_ssl_context, fetch, host_of, new_client
+from monitor.fetch import FetchConfig, fetch, host_of, new_client, ssl_context_for
+from monitor.shards import run_sharded
 from monitor.snapshot import Attempt, Fetched, PreviousFinding, Snapshot
 from monitor.targets import Target
 
 log = logging.getLogger(__name__)
 
 RETRY_ERRORS = frozenset({"connect", "timeout"})
-PROCESS_POOL_FROM = 300  # sites; below this a thread is cheaper than starting processes
+SHARD_FROM = 500  # sites; below this one process is cheaper than spawning more
+STALL_PROBE_S = 0.01
+RAMP_S = 0.002  # between worker starts: 500 workers are all running after one second
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,11 @@ class SweepOptions:
     max_extra: int = 10  # freshness <= 4, mobile CSS <= 4, content cloaking <= 1
     max_plan_rounds: int = 3
     user_agent: str = USER_AGENT
-    workers: int | None = None  # check processes; None: decide by fleet size
+    ca_bundle: str = ""  # extra CA certificates (PEM) to trust, besides certifi's
+    shards: int | None = None  # processes; None: one per core for large fleets
+    only_checks: tuple[str, ...] = ()  # run just these checks (benchmarks); () = all
+    browser: bool = False  # also audit each reachable home page in Chromium (monitor.browser)
+    screenshots_dir: str = "screenshots"  # where the browser audit keeps phone screenshots
     check_options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -74,6 +88,21 @@ class SiteResult:
         return merged
 
 
+def interleave_hosts(targets: Sequence[Target]) -> list[Target]:
+    """Round-robin over hosts, so the 126 kelurahan of one shared portal do not queue up
+    at the front and hold every worker while waiting for their host's two slots."""
+    by_host: dict[str, deque[Target]] = defaultdict(deque)
+    for target in targets:
+        by_host[host_of(target.url) if target.url else ""].append(target)
+    queues = list(by_host.values())
+    order: list[Target] = []
+    while queues:
+        for queue in queues:
+            order.append(queue.popleft())
+        queues = [q for q in queues if q]
+    return order
+
+
 def _retryable(home: Fetched) -> bool:
     if home.error in RETRY_ERRORS:
         return True
@@ -89,12 +118,22 @@ class Sweeper:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.options = options
-        self.ssl_context = ssl_context or default_ssl_context()
+        self.ssl_context = ssl_context or ssl_context_for(options.ca_bundle)
         self.clock = clock
+        self.stats: dict[str, float] = {"max_stall_ms": 0.0}
         self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(options.per_host))
         self._slots = asyncio.Semaphore(options.concurrency)
-        self._executor: Executor | None = None
+        self._checks = tuple(c for c in checks.CHECKS
+                             if not options.only_checks or c.name in options.only_checks)
+        self._browser: SweepBrowser | None = None
+
+    def shard_count(self, size: int) -> int:
+        if self.options.browser:
+            return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
+        if self.options.shards is not None:
+            return max(1, self.options.shards)
+        return min(os.cpu_count() or 1, 4) if size >= SHARD_FROM else 1
 
     async def run(
         self,
@@ -103,22 +142,47 @@ class Sweeper:
     ) -> AsyncIterator[SiteResult]:
         """Yield one SiteResult per target as each completes."""
         previous = previous or {}
-        self._executor = self._make_executor(len(targets))
-        try:
-            tasks = [asyncio.create_task(self._site(t, previous.get(t.code, {})))
-                     for t in targets]
-            for next_done in asyncio.as_completed(tasks):
-                yield await next_done
-        finally:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        shards = self.shard_count(len(targets))
+        if shards > 1:
+            async for result in run_sharded(targets, previous, self.options, shards,
+                                            self.stats):
+                yield result
+            return
+        pending = deque(interleave_hosts(targets))
+        if self.options.browser:
+            self._browser = SweepBrowser(self.options.screenshots_dir, sweep_stamp(self.clock()),
+                                         self.options.timeout)
+        done: asyncio.Queue[SiteResult] = asyncio.Queue()
 
-    def _make_executor(self, size: int) -> Executor:
-        workers = self.options.workers
-        if workers is None:
-            workers = min(os.cpu_count() or 1, 4) if size >= PROCESS_POOL_FROM else 0
-        if workers <= 0:
-            return ThreadPoolExecutor(max_workers=1, thread_name_prefix="checks")
-        return ProcessPoolExecutor(max_workers=workers)
+        async def worker(index: int) -> None:
+            # A fixed pool of workers, not one task per site, started over a short ramp:
+            # 500 connections opened in one loop step stall the loop for most of a second.
+            await asyncio.sleep(index * RAMP_S)
+            while pending:
+                target = pending.popleft()
+                await done.put(await self._site(target, previous.get(target.code, {})))
+
+        tasks = [asyncio.create_task(self._probe_stalls())]
+        tasks += [asyncio.create_task(worker(i))
+                  for i in range(min(self.options.concurrency, len(targets)))]
+        try:
+            for _ in range(len(targets)):
+                yield await done.get()
+        finally:
+            for task in tasks:
+                task.cancel()
+            if self._browser is not None:
+                self._browser.close()
+
+    async def _probe_stalls(self) -> None:
+        """Sleep 10 ms at a time; any lateness is time the loop was blocked."""
+        loop = asyncio.get_running_loop()
+        while True:
+            start = loop.time()
+            await asyncio.sleep(STALL_PROBE_S)
+            late_ms = (loop.time() - start - STALL_PROBE_S) * 1000
+            if late_ms > self.stats["max_stall_ms"]:
+                self.stats["max_stall_ms"] = late_ms
 
     async def _site(self, target: Target, previous: dict[str, PreviousFinding]) -> SiteResult:
         snapshot = Snapshot(target.code, target.level, target.name, target.kecamatan,
@@ -126,10 +190,12 @@ class Sweeper:
         if target.has_site:
             async with self._host_slots[host_of(target.url)], self._slots:
                 await self._fetch_site(snapshot)
-        loop = asyncio.get_running_loop()
-        assert self._executor is not None
-        outcomes = await loop.run_in_executor(
-            self._executor, checks.run_for_pool, snapshot, dict(self.options.check_options))
+            if self._browser is not None and snapshot.home is not None and snapshot.home.ok:
+                snapshot.browser = await self._browser.audit(target.code, snapshot.url)
+        outcomes = []
+        for check in self._checks:
+            await asyncio.sleep(0)  # let sockets and timers run between checks
+            outcomes += checks.run_checks(snapshot, self.options.check_options, (check,))
         return SiteResult(target.code, target.url, snapshot.taken_at, snapshot.attempts,
                           outcomes, list(snapshot.extra))
 
@@ -156,13 +222,12 @@ class Sweeper:
 
     async def _fetch_extra(self, client: Any, snapshot: Snapshot, deadline: float) -> None:
         """Ask the checks what else they need, round by round, until the budget is spent."""
-        loop = asyncio.get_running_loop()
         budget = self.options.max_extra
         for _round in range(self.options.max_plan_rounds):
             if budget <= 0 or time.monotonic() >= deadline:
                 return
-            assert self._executor is not None
-            wanted = await loop.run_in_executor(self._executor, checks.plan_for_pool, snapshot)
+            await asyncio.sleep(0)
+            wanted = checks.plan(snapshot, self._checks)
             if not wanted:
                 return
             for request in wanted[:budget]:

@@ -15,12 +15,18 @@ from typing import Any
 
 from monitor.checks.availability import AvailabilityCheck
 from monitor.checks.base import Check, Evidence, Finding
+from monitor.checks.content import ContentCheck
+from monitor.checks.freshness import FreshnessCheck
+from monitor.checks.mobile import MobileCheck
 from monitor.snapshot import Request, Snapshot
 
 log = logging.getLogger(__name__)
 
 CHECKS: tuple[Check, ...] = (
     AvailabilityCheck(),
+    FreshnessCheck(),
+    MobileCheck(),
+    ContentCheck(),
 )
 
 __all__ = ["CHECKS", "Check", "Evidence", "Finding", "CheckOutcome", "run_checks", "plan"]
@@ -70,12 +76,3 @@ def _plain(finding: Finding) -> dict[str, Any]:
     if dataclasses.is_dataclass(finding) and not isinstance(finding, type):
         return dataclasses.asdict(finding)
     raise TypeError(f"finding {type(finding).__name__} is not a dataclass")
-
-
-def run_for_pool(snapshot: Snapshot, options: dict[str, Any]) -> list[CheckOutcome]:
-    """Top-level entry for a process pool (picklable by name)."""
-    return run_checks(snapshot, options)
-
-
-def plan_for_pool(snapshot: Snapshot) -> list[Request]:
-    return plan(snapshot)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import ssl
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import click
 
 from monitor.cli.common import db_option, load_config, load_targets, open_store
-from monitor.errors import ConfigError, UsageError
-from monitor.fetch import default_ssl_context
+from monitor.errors import UsageError
+from monitor.fetch import ssl_context_for
 from monitor.jobs import Progress, run_sweep
 from monitor.settings import Config
 from monitor.sweep import SiteResult, SweepOptions
@@ -27,18 +27,9 @@ def sweep_options(config: Config, timeout: float | None, concurrency: int | None
     return SweepOptions(
         timeout=timeout, concurrency=concurrency, per_host=config.per_host,
         max_bytes=int(config.max_body_mb * 1_000_000), retry_pause=config.retry_pause,
+        ca_bundle=config.ca_bundle, screenshots_dir=config.screenshots_dir,
         check_options=dict(config.values),
     )
-
-
-def ssl_context(config: Config) -> ssl.SSLContext:
-    context = default_ssl_context()
-    if config.ca_bundle:
-        try:
-            context.load_verify_locations(cafile=config.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"ca_bundle {config.ca_bundle}: cannot load: {exc}") from None
-    return context
 
 
 @contextmanager
@@ -69,11 +60,13 @@ def progress_bar(total: int) -> Iterator[Progress | None]:
 @click.option("--concurrency", type=int, default=None, metavar="N",
               help="How many sites are fetched at once.")
 @click.option("--only", multiple=True, metavar="CODE", help="Check only these codes.")
+@click.option("--browser", is_flag=True,
+              help="Also audit mobile-friendliness in Chromium (screenshots kept).")
 def check(targets_path: str | None, db: str | None, timeout: float | None,
-          concurrency: int | None, only: tuple[str, ...]) -> None:
+          concurrency: int | None, only: tuple[str, ...], browser: bool) -> None:
     """One sweep of every target, stored as one sweep."""
     config = load_config()
-    options = sweep_options(config, timeout, concurrency)
+    options = replace(sweep_options(config, timeout, concurrency), browser=browser)
     targets = load_targets(config, targets_path)  # validated before the database is touched
     codes = {t.code for t in targets}
     unknown = [c for c in only if c not in codes]
@@ -81,8 +74,9 @@ def check(targets_path: str | None, db: str | None, timeout: float | None,
         raise UsageError(f"--only: unknown code(s) {', '.join(unknown)} (not in targets.csv)")
     store = open_store(config, db)
     count = len(only) if only else len(targets)
+    context = ssl_context_for(config.ca_bundle)  # a bad CA file is a usage error, early
     with progress_bar(count) as progress:
-        summary = run_sweep(store, targets, options, only=only, ssl_context=ssl_context(config),
+        summary = run_sweep(store, targets, options, only=only, ssl_context=context,
                             progress=progress)
     click.echo(summary.line())
 

@@ -1,0 +1,133 @@
+"""How often do our date readers find the right date on the shared corpora, next to htmldate?
+
+    .venv/bin/python benchmarks/freshness_corpus.py [--corpus ../shared/corpus]
+
+* ``dates/``: htmldate's own test pages (mostly European articles). For each labelled case we
+  ask for the article's date (``article_date``: published when the label is ``original``,
+  updated otherwise) and htmldate's ``find_date`` with the same ``original_date`` and the
+  keyword arguments its test used. A hit is within one day of the expected date; a page that
+  expects no date is a hit when no date is returned.
+* ``id/``: Indonesian pages, dated the way the freshness check dates a site (the newest
+  content date on the page, ``newest(page_candidates(...))``), against
+  ``expected_newest_date`` (or inside ``accept_newest_range``).
+
+"Now" is the time of the run: every saved page is older, so nothing on it is "future"; relative
+dates ("2 jam lalu") are ignored because on a saved page they refer to its unknown capture
+time. Prints shares and CPU milliseconds per page; never fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+
+from monitor.checks.freshness_page import article_date, newest, page_candidates
+from monitor.clock import JAKARTA
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def within_one_day(found: str | None, expected: str | None) -> bool:
+    if expected is None or found is None:
+        return found is None and expected is None
+    return abs((date.fromisoformat(found) - date.fromisoformat(expected)).days) <= 1
+
+
+def in_range(found: str | None, entry: dict[str, Any]) -> bool:
+    expected = entry.get("expected_newest_date")
+    window = entry.get("accept_newest_range")
+    if window and found is not None:
+        return window[0] <= found <= window[1] or within_one_day(found, expected)
+    return within_one_day(found, expected)
+
+
+def _htmldate(raw: str, entry: dict[str, Any]) -> str | None:
+    from htmldate import find_date
+
+    kwargs = {k: v for k, v in (entry.get("find_date_kwargs") or {}).items()
+              if k != "outputformat"}
+    kwargs.setdefault("original_date", entry["kind"] == "original")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = find_date(raw, url=entry.get("url"), **kwargs)
+        except Exception:  # noqa: BLE001 - a crash is a miss for the benchmark
+            return None
+    return str(result) if result else None
+
+
+def ours_article(raw: bytes, entry: dict[str, Any], now: datetime) -> str | None:
+    doc = lxml.html.document_fromstring(raw)
+    found = article_date(doc, entry.get("url") or "", now, original=entry["kind"] == "original")
+    return found.day if found else None
+
+
+def ours_site(raw: bytes, url: str, now: datetime) -> tuple[str | None, str]:
+    doc = lxml.html.document_fromstring(raw)
+    best = newest(page_candidates(doc, url, now, live=False))
+    return (best.day, best.source) if best else (None, "")
+
+
+def dates_corpus(folder: Path, now: datetime) -> dict[str, float]:
+    entries = json.loads((folder / "manifest.json").read_text())
+    ours = theirs = 0
+    ours_cpu = theirs_cpu = 0.0
+    for entry in entries:
+        raw = (folder / entry["file"]).read_bytes()
+        start = time.process_time()
+        mine = ours_article(raw, entry, now)
+        ours_cpu += time.process_time() - start
+        start = time.process_time()
+        other = _htmldate(raw.decode("utf-8", "replace"), entry)
+        theirs_cpu += time.process_time() - start
+        ours += within_one_day(mine, entry["expected_date"])
+        theirs += within_one_day(other, entry["expected_date"])
+    n = len(entries)
+    return {"cases": n, "ours": ours / n, "htmldate": theirs / n,
+            "ours_ms": ours_cpu / n * 1000, "htmldate_ms": theirs_cpu / n * 1000}
+
+
+Row = tuple[str, str | None, str | None, bool, str | None, bool]
+
+
+def id_corpus(folder: Path, now: datetime) -> list[Row]:
+    """Per page: expected, ours, ours ok, htmldate's newest (original_date=False), its ok."""
+    rows = []
+    for entry in json.loads((folder / "manifest.json").read_text()):
+        if "expected_newest_date" not in entry:
+            continue
+        raw = (folder / entry["file"]).read_bytes()
+        found, _source = ours_site(raw, entry.get("url") or "https://example.invalid/", now)
+        other = _htmldate(raw.decode("utf-8", "replace"), {"kind": "updated", "url": None})
+        rows.append((entry["file"], entry["expected_newest_date"], found, in_range(found, entry),
+                     other, in_range(other, entry)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args()
+    now = datetime.now(JAKARTA)
+    result = dates_corpus(args.corpus / "dates", now)
+    print(f"dates/ ({result['cases']:.0f} labelled cases, hit = within one day)")
+    print(f"  ours     {result['ours']:6.1%}   {result['ours_ms']:6.2f} ms CPU/page")
+    print(f"  htmldate {result['htmldate']:6.1%}   {result['htmldate_ms']:6.2f} ms CPU/page")
+    rows = id_corpus(args.corpus / "id", now)
+    print(f"id/ (the site's newest content date): ours {sum(r[3] for r in rows)}/{len(rows)}, "
+          f"htmldate (original_date=False) {sum(r[5] for r in rows)}/{len(rows)}")
+    for name, expected, found, ok, other, other_ok in rows:
+        print(f"  {name} expected {expected}  ours {found} {'ok' if ok else 'MISS'}"
+              f"  htmldate {other} {'ok' if other_ok else 'MISS'}")
+
+
+if __name__ == "__main__":
+    main()
