@@ -16,6 +16,7 @@ from typing import Any
 
 from monitor.activity import classify
 from monitor.store import Result, Store
+from monitor.store.locks import sweep_lock
 from monitor.sweep import SiteResult, Sweeper, SweepOptions
 from monitor.targets import Target
 
@@ -109,7 +110,29 @@ def run_sweep(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SweepSummary:
     """One sweep of ``targets`` stored as one sweep. The whole file is synced into the store
-    first; ``only`` (codes) limits which sites this sweep fetches."""
+    first; ``only`` (codes) limits which sites this sweep fetches.
+
+    The database's sweep lock (store/locks.py) is held throughout: a second sweep on the same
+    database raises LockedError before writing anything. Once we hold it, sweeps still marked
+    'running' cannot be running (they were killed): they are marked incomplete."""
+    with sweep_lock(store.engine):
+        abandoned = store.mark_abandoned_sweeps(clock())
+        if abandoned:
+            log.warning("marked %d abandoned sweep(s) incomplete", abandoned)
+        return _locked_sweep(store, targets, options, only=only, ssl_context=ssl_context,
+                             progress=progress, clock=clock)
+
+
+def _locked_sweep(
+    store: Store,
+    targets: Sequence[Target],
+    options: SweepOptions,
+    *,
+    only: Sequence[str],
+    ssl_context: ssl.SSLContext | None,
+    progress: Progress | None,
+    clock: Callable[[], datetime],
+) -> SweepSummary:
     started = clock()
     store.sync_targets(targets, started)
     if only:

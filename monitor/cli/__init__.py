@@ -12,10 +12,15 @@ import sys
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor import __version__
-from monitor.cli import check, config_cmd, export_cmd
+from monitor.cli import admin_cmd, check, config_cmd, email_cmd, export_cmd, review_cmd
+from monitor.cli import demo_cmd, prune_cmd, serve_cmd, status_cmd
+from monitor.cli import discover_cmd
+from monitor.cli import report_cmd
 from monitor.errors import MonitorError, UsageError
+from monitor.shutdown import sigterm_interrupts
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,9 +34,19 @@ def cli(verbose: int) -> None:
 
 COMMANDS: tuple[click.Command, ...] = (
     check.check,
+    discover_cmd.discover,
     check.sites,
     export_cmd.export,
+    report_cmd.report,
     config_cmd.config,
+    review_cmd.inactive,
+    review_cmd.review,
+    admin_cmd.admin,
+    email_cmd.email,
+    serve_cmd.serve,
+    prune_cmd.prune,
+    status_cmd.status,
+    demo_cmd.demo,
 )
 for _command in COMMANDS:
     cli.add_command(_command)
@@ -40,7 +55,8 @@ for _command in COMMANDS:
 def main(argv: list[str] | None = None) -> Any:
     """Console entry point: turns our errors into a message and the SPEC's exit status."""
     try:
-        return cli.main(args=argv, prog_name="monitor", standalone_mode=False)
+        with sigterm_interrupts():  # SIGTERM unwinds like Ctrl-C: sweeps end marked
+            return cli.main(args=argv, prog_name="monitor", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -57,4 +73,15 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("monitor: interrupted", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        # e.g. a database still locked after the 30 s busy timeout, or a server gone away;
+        # what a sweep stored before this is committed already.
+        detail = getattr(exc, "orig", None) or exc
+        click.echo(f"monitor: database error: {str(detail).splitlines()[0]}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - our bug: one line, traceback with -v
+        logging.getLogger("monitor").debug("internal error", exc_info=True)
+        click.echo(f"monitor: internal error: {type(exc).__name__}: {exc} "
+                   "(run with -vv for the traceback)", err=True)
         sys.exit(1)

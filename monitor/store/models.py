@@ -109,3 +109,17 @@ class EmailSent(SQLModel, table=True):
     status: str = "sent"  # sent, refused (permanent failure)
     detail: str = ""
     sent_at: datetime
+
+
+class SweepLockRow(SQLModel, table=True):
+    """The SQLite sweep lock (store/locks.py): one row per held lock, refreshed while held.
+    PostgreSQL uses an advisory lock instead and never writes here."""
+
+    __tablename__ = "sweep_lock"
+
+    name: str = Field(primary_key=True)
+    owner: str  # host:pid:random, unique per holder
+    host: str
+    pid: int
+    acquired_at: datetime
+    heartbeat_at: datetime

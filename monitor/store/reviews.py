@@ -12,12 +12,19 @@ from monitor.store import Store
 from monitor.store.models import Review, Site
 
 STATUSES = ("baru", "dihubungi", "dalam_perbaikan", "selesai", "diabaikan")
+MAX_NOTE = 2000  # characters: a follow-up note, not a document
+MAX_BY = 100
 
 
 def add_review(store: Store, code: str, status: str, note: str, by: str, now: datetime) -> Review:
     """Record one review; earlier ones are kept (history is never overwritten)."""
     if status not in STATUSES:
         raise UsageError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    note, by = note.strip(), by.strip()
+    if not note:
+        raise UsageError("a review needs a note saying what was done or found")
+    if len(note) > MAX_NOTE or len(by) > MAX_BY:
+        raise UsageError(f"note is limited to {MAX_NOTE} characters and name to {MAX_BY}")
     with store.session() as session:
         site = session.exec(select(Site).where(Site.code == code)).first()
         if site is None or site.id is None:

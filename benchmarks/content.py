@@ -1,0 +1,82 @@
+"""Time the content check per page and count its verdicts on honest and scripted pages.
+
+    python benchmarks/content.py [--repeat 5]
+
+Prints, for the real pages of ../shared/corpus (all honest) and for the scripted pages of
+monitor/fleet_content.py: median, 90th percentile and worst time of ``ContentCheck.run`` per
+page (best of ``--repeat`` runs, the lxml parse excluded: it is cached on the snapshot and
+shared with the other checks), how many honest pages were flagged (should be 0) and how many
+scripted pages got exactly their expected flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from monitor.checks.content import ContentCheck, crawler_request
+from monitor.fleet import Page
+from monitor.fleet_content import CONTENT_FLAGS, content_sites
+from monitor.snapshot import Fetched, Snapshot
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+URL = "https://kelurahan.example.go.id/"
+
+
+def snapshot(body: bytes, status: int = 200) -> Snapshot:
+    home = Fetched(url=URL, final_url=URL, status_code=status,
+                   headers={"content-type": "text/html"}, body=body)
+    home.document  # noqa: B018 - parse once, as the sweep does before the checks
+    snap = Snapshot("x", "kelurahan", "x", "x", URL, datetime.now(UTC), home=home)
+    snap.extra[crawler_request(URL).key] = home  # an honest site: the same page for crawlers
+    return snap
+
+
+def timed(check: ContentCheck, snap: Snapshot, repeat: int) -> tuple[float, list[str]]:
+    best = float("inf")
+    flags: list[str] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        flags = check.run(snap, {}).flags
+        best = min(best, time.perf_counter() - start)
+    return best * 1000, flags
+
+
+def report(label: str, times: list[float]) -> None:
+    times = sorted(times)
+    p90 = times[int(len(times) * 0.9)]
+    print(f"{label}: {len(times)} pages, median {statistics.median(times):.2f} ms, "
+          f"p90 {p90:.2f} ms, worst {times[-1]:.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    check = ContentCheck()
+    times, flagged = [], []
+    for path in sorted(CORPUS.glob("*/*.html")):
+        ms, flags = timed(check, snapshot(path.read_bytes()), args.repeat)
+        times.append(ms)
+        if flags:
+            flagged.append(f"{path.relative_to(CORPUS)} {flags}")
+    report("corpus (honest)", times)
+    print(f"corpus pages flagged: {len(flagged)} of {len(times)}", *flagged, sep="\n  ")
+    times, right = [], 0
+    for site in content_sites():
+        route = site.routes["/"]
+        if not isinstance(route, Page) or 300 <= route.status < 400:
+            continue  # cloaking and redirecting sites need the fleet (tests/test_content.py)
+        body = route.body.encode() if isinstance(route.body, str) else route.body
+        ms, flags = timed(check, snapshot(body, route.status), args.repeat)
+        times.append(ms)
+        right += flags == CONTENT_FLAGS[site.name]
+    report("scripted fleet pages", times)
+    print(f"scripted pages with exactly the expected flags: {right} of {len(times)}")
+
+
+if __name__ == "__main__":
+    main()

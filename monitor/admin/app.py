@@ -1,0 +1,118 @@
+"""The admin page: the sites that need action, and a form to record a review on each.
+
+Flask with server-rendered Jinja templates (autoescape on for .html, so every string from a
+site or targets.csv is escaped) and no JavaScript. Reading goes through ``monitor.review``,
+writing through ``monitor.store.reviews``: the page holds no SQL and no judgement of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from monitor.admin import security
+from monitor.clock import Clock, system_clock, to_jakarta
+from monitor.errors import UsageError
+from monitor.review import REASONS, needs_action
+from monitor.store import Store
+from monitor.store.reviews import MAX_BY, MAX_NOTE, STATUSES, add_review, history
+
+log = logging.getLogger(__name__)
+DEFAULT_DAYS = 7
+
+
+def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[str] = (),
+               clock: Clock = system_clock) -> Flask:
+    """``allowed_hosts`` (``host:port``, lower case) limits the Host header; empty: any."""
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=secrets.token_bytes(32), SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Strict", MAX_CONTENT_LENGTH=64 * 1024)
+    app.jinja_env.filters.update(wib=_wib, http_url=_http_url)
+    app.jinja_env.globals.update(csrf_token=security.csrf_token, STATUSES=STATUSES,
+                                 MAX_NOTE=MAX_NOTE, MAX_BY=MAX_BY, CSRF_FIELD=security.CSRF_FIELD)
+    hosts = frozenset(h.lower() for h in allowed_hosts)
+
+    @app.before_request
+    def guard() -> Response | None:
+        if not security.host_ok(request, hosts):
+            return Response("unknown host\n", 400, {"Content-Type": "text/plain"})
+        if not security.password_ok(request, password):
+            return security.challenge()
+        if request.method == "POST" and (security.cross_site(request)
+                                         or not security.csrf_ok(request)):
+            log.warning("refused a form post without a valid CSRF token or from another site")
+            return Response("cross-site or expired form refused; reload the page\n", 403,
+                            {"Content-Type": "text/plain; charset=utf-8"})
+        return None
+
+    app.after_request(security.harden)
+
+    @app.get("/")
+    def index() -> tuple[str, int]:
+        return _render_list(store, clock)
+
+    @app.post("/review")
+    def record() -> BaseResponse | tuple[str, int]:
+        code = request.form.get("code", "")
+        try:
+            add_review(store, code, request.form.get("status", ""),
+                       request.form.get("note", ""), request.form.get("by", ""), clock())
+        except UsageError as exc:
+            return _render_list(store, clock, error=str(exc), status=400)
+        flash(f"Tinjauan untuk {code} dicatat.")
+        target = url_for("index") + _query(_filters()) + f"#site-{quote(code)}"
+        return redirect(target, 303)
+
+    @app.get("/site/<code>")
+    def site_history(code: str) -> str:
+        if code not in {s.code for s in store.sites(include_removed=True)}:
+            abort(404)
+        return render_template("history.html", code=code, reviews=history(store, code))
+
+    return app
+
+
+def _filters() -> dict[str, str]:
+    """The list's filters, carried from query string or form."""
+    values = {k: request.values.get(k, "") for k in ("kecamatan", "days")}
+    return {k: v for k, v in values.items() if v}
+
+
+def _query(filters: dict[str, str]) -> str:
+    return "?" + urlencode(filters) if filters else ""
+
+
+def _render_list(store: Store, clock: Clock, *, error: str = "",
+                 status: int = 200) -> tuple[str, int]:
+    filters = _filters()
+    items: list[Any] = []
+    try:
+        days = int(filters.get("days", DEFAULT_DAYS))
+        items = needs_action(store, clock(), days=days, kecamatan=filters.get("kecamatan"))
+    except ValueError:
+        error, status = "days must be a whole number", 400
+    except UsageError as exc:
+        error, status = str(exc), 400
+    kecamatan = sorted({s.kecamatan for s in store.sites() if s.kecamatan})
+    return render_template("index.html", items=items, error=error, filters=filters,
+                           kecamatan_names=kecamatan, reasons=REASONS), status
+
+
+def _wib(value: datetime | None) -> str:
+    """A time as admins read it: Asia/Jakarta, to the minute."""
+    return "-" if value is None else f"{to_jakarta(value):%Y-%m-%d %H:%M} WIB"
+
+
+def _http_url(value: str | None) -> str | None:
+    """Only http(s) addresses become links: a ``javascript:`` URL stays text."""
+    if not value or urlsplit(value).scheme.lower() not in ("http", "https"):
+        return None
+    return value
+

@@ -1,0 +1,107 @@
+"""`monitor email`: send each kecamatan's weekly report to its recipients (SPEC)."""
+
+from __future__ import annotations
+
+import re
+import ssl
+from datetime import date
+from pathlib import Path
+
+import click
+
+from monitor import mail_job
+from monitor.cli.common import db_option, load_config, open_store
+from monitor.clock import last_complete_week, system_clock
+from monitor.errors import ConfigError, MailError, UsageError
+from monitor.mail_job import MailOptions, split_addresses
+from monitor.mail_message import WORDS
+from monitor.mailer import Mailer, SmtpSettings
+from monitor.settings import Config
+from monitor.targets import email_problem
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def parse_week(text: str | None) -> tuple[int, int]:
+    """``YYYY-Www`` (ISO week), default the last complete week in Asia/Jakarta."""
+    if text is None:
+        return last_complete_week(system_clock())
+    match = _WEEK.match(text.strip())
+    try:
+        if match is None:
+            raise ValueError
+        year, week = int(match[1]), int(match[2])
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise UsageError(f"--week {text!r} is not an ISO week like 2026-W47") from None
+    return year, week
+
+
+def mail_options(config: Config, dry_run: bool, force: bool,
+                 only: tuple[str, ...]) -> MailOptions:
+    sender = config.mail_from.strip()
+    if not sender:
+        raise ConfigError("mail_from is not set (MONITOR_MAIL_FROM): the sender address")
+    if why := email_problem(sender):
+        raise ConfigError(f"mail_from: {why}")
+    cc = split_addresses(config.mail_cc)
+    for address in cc:
+        if why := email_problem(address):
+            raise ConfigError(f"mail_cc: {why}")
+    if config.lang not in WORDS:
+        raise ConfigError(f"lang {config.lang!r} is not one of {', '.join(WORDS)}")
+    return MailOptions(sender=sender, cc=tuple(cc), lang=config.lang, force=force,
+                       dry_run=dry_run, outbox=Path(config.outbox_dir), only=only)
+
+
+def smtp_context(config: Config) -> ssl.SSLContext:
+    """The system's trusted CAs, plus ``ca_bundle`` (e.g. a local government CA)."""
+    context = ssl.create_default_context()
+    if config.ca_bundle:
+        try:
+            context.load_verify_locations(cafile=config.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"ca_bundle {config.ca_bundle}: cannot load: {exc}") from None
+    return context
+
+
+def new_mailer(config: Config) -> Mailer:
+    settings = SmtpSettings(host=config.smtp_host.strip(), port=config.smtp_port,
+                            security=config.smtp_security.strip().lower(),
+                            user=config.smtp_user, password=config.smtp_password)
+    return Mailer(settings, ssl_context=smtp_context(config))
+
+
+@click.command()
+@db_option
+@click.option("--week", metavar="YYYY-Www", default=None,
+              help="ISO week to send (default: the last complete week, Asia/Jakarta).")
+@click.option("--dry-run", is_flag=True,
+              help="Write the messages as .eml files to outbox_dir instead of sending.")
+@click.option("--only", multiple=True, metavar="CODE", help="Only these kecamatan codes.")
+@click.option("--force", is_flag=True, help="Send again to recipients already sent to.")
+def email(db: str | None, week: str | None, dry_run: bool, only: tuple[str, ...],
+          force: bool) -> None:
+    """Send each kecamatan's weekly report to its recipients."""
+    config = load_config()
+    year, number = parse_week(week)
+    options = mail_options(config, dry_run, force, only)
+    mailer = None if dry_run else new_mailer(config)  # settings checked before any work
+    store = open_store(config, db)
+    kecamatan = {s.code for s in store.sites() if s.level == "kecamatan"}
+    unknown = [c for c in only if c not in kecamatan]
+    if unknown:
+        raise UsageError(f"--only: {', '.join(unknown)} is not a kecamatan code in the database")
+    reports = mail_job.week_reports(store, Path(config.reports_dir), year, number,
+                                    lang=options.lang, options=dict(config.values))
+    if mailer is None:
+        summary = mail_job.run_email(store, reports, options, mailer=None)
+    else:
+        with mailer:
+            summary = mail_job.run_email(store, reports, options, mailer=mailer)
+    for line in summary.lines():
+        click.echo(line)
+    if summary.server_error:
+        raise MailError(summary.server_error)
+    if not summary.ok:
+        raise MailError(f"{summary.failures()} kecamatan email(s) not fully sent (see above)")

@@ -1,0 +1,55 @@
+"""`monitor report`: write the week's HTML reports (SPEC: --db, --week, --out, --lang)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+
+from monitor.cli.common import db_option, load_config, open_store
+from monitor.clock import last_complete_week
+from monitor.errors import ConfigError, UsageError
+from monitor.report import write_week
+from monitor.report.i18n import LANGS
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def parse_week(text: str) -> tuple[int, int]:
+    """'2026-W47' -> (2026, 47); a week that does not exist (2026-W54) is a usage error."""
+    match = _WEEK.match(text.strip())
+    if match is None:
+        raise UsageError(f"--week {text!r}: expected YYYY-Www, e.g. 2026-W47")
+    year, week = int(match.group(1)), int(match.group(2))
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise UsageError(f"--week {text}: {year} has no ISO week {week}") from None
+    return year, week
+
+
+@click.command()
+@db_option
+@click.option("--week", metavar="YYYY-Www", default=None,
+              help="ISO week (default: the last complete week, Asia/Jakarta).")
+@click.option("--out", "out", metavar="DIR", default=None,
+              help="Reports folder (default: MONITOR_REPORTS_DIR, else reports/).")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Report language (default: setting lang, else id).")
+def report(db: str | None, week: str | None, out: str | None, lang: str | None) -> None:
+    """The week's HTML reports: the city, each kecamatan, and the SPBE evidence."""
+    config = load_config()
+    lang = lang or config.lang
+    if lang not in LANGS:
+        raise ConfigError(f"setting lang {lang!r} must be one of {', '.join(LANGS)}")
+    now = datetime.now(UTC)
+    year, number = parse_week(week) if week else last_complete_week(now)
+    store = open_store(config, db)
+    files = write_week(store, Path(out or config.reports_dir), year, number, lang=lang,
+                       now=now, options=config.values)
+    click.echo(f"{files.week}: {files.city}")
+    for kec in files.kecamatan:
+        click.echo(f"{files.week}: {kec.path} ({kec.needs_action}/{kec.sites})")
+    click.echo(f"data sha256 {files.data_sha256}")

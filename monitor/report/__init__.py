@@ -1,0 +1,114 @@
+"""Weekly HTML reports: the city, each kecamatan, and the SPBE evidence beside them.
+
+``write_week`` reads one ISO week (Asia/Jakarta) from the store, builds the plain report data
+(``report.data``), renders it (``report.render``) and writes into ``out_dir/YYYY-Www/``::
+
+    index.html                 the city report (Diskominfotik)
+    kecamatan-<slug>.html      one per kecamatan (emailed to each camat)
+    export.csv, export.json    `monitor export` of the week: latest result of each target
+    data.json                  the exact data the reports were built from (SHA-256 in them)
+
+Files are written to a temporary name and renamed, so a reader (or the mailer) never sees a
+half-written report.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from monitor import export as exporter
+from monitor.clock import as_utc
+from monitor.errors import UsageError
+from monitor.report.data import build
+from monitor.report.i18n import check_lang
+from monitor.report.model import WeekReport
+from monitor.report.render import environment, render_city, render_kecamatan
+from monitor.report.source import WeekInput, load_week
+from monitor.store import Result, Store
+
+__all__ = ["write_week", "WeekFiles", "KecamatanFile", "build_week"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KecamatanFile:
+    code: str  # the kecamatan's site code, e.g. "18.71.01"
+    name: str  # "Kedaton"
+    slug: str  # "kedaton" (monitor.names.slug)
+    path: Path  # reports/2026-W47/kecamatan-kedaton.html
+    sites: int  # areas in this kecamatan incl. the kecamatan itself
+    needs_action: int  # sites that need action
+    summary: list[str]  # short plain-text lines in the report language, for the email body
+
+
+@dataclass(frozen=True)
+class WeekFiles:
+    week: str  # "2026-W47"
+    folder: Path  # reports/2026-W47
+    city: Path  # reports/2026-W47/index.html
+    kecamatan: list[KecamatanFile]
+    data_sha256: str
+
+
+def build_week(store: Store, year: int, week: int, *, lang: str = "id",
+               now: datetime | None = None,
+               options: Mapping[str, Any] | None = None) -> tuple[WeekInput, WeekReport]:
+    """The week's input rows and report data, without writing anything."""
+    check_lang(lang)
+    data = load_week(store, year, week)
+    report = build(data, lang=lang, now=now or datetime.now(UTC), options=options)
+    return data, report
+
+
+def write_week(store: Store, out_dir: Path, year: int, week: int, *, lang: str = "id",
+               now: datetime | None = None, options: Mapping[str, Any] | None = None
+               ) -> WeekFiles:
+    """Write the city report, every kecamatan report, the export and data.json."""
+    data, report = build_week(store, year, week, lang=lang, now=now, options=options)
+    folder = out_dir / data.label
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"reports folder {folder}: cannot create: {exc.strerror or exc}"
+                         ) from None
+    env = environment()
+    _write(folder / "data.json", data.canonical_json())
+    records = _export_records(data)
+    _write(folder / "export.json", exporter.to_json(records).encode("utf-8"))
+    _write(folder / "export.csv", exporter.to_csv(records).encode("utf-8"))
+    kecamatan = []
+    for kec in report.kecamatan:
+        path = folder / f"kecamatan-{kec.slug}.html"
+        _write(path, render_kecamatan(report, kec, env).encode("utf-8"))
+        kecamatan.append(KecamatanFile(kec.code, kec.name, kec.slug, path, len(kec.sites),
+                                       len(kec.needs_action), list(kec.summary)))
+    city = folder / "index.html"
+    _write(city, render_city(report, env).encode("utf-8"))
+    log.info("wrote %s reports for %s into %s", len(kecamatan) + 1, data.label, folder)
+    return WeekFiles(data.label, folder, city, kecamatan, report.data_sha256)
+
+
+def _export_records(data: WeekInput) -> list[dict[str, Any]]:
+    """`monitor export` for the week: the latest result of each target within the week."""
+    latest: dict[str, Result] = {}
+    for site, result in data.results:
+        held = latest.get(site.code)
+        if held is None or as_utc(result.checked_at) >= as_utc(held.checked_at):
+            latest[site.code] = result
+    return [exporter.record(site, latest.get(site.code)) for site in data.sites]
+
+
+def _write(path: Path, content: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,44 @@
+"""`monitor check` in its own process (as cron runs it), for the lock and stop tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from monitor.fleet import Fleet
+from monitor.store import Store
+
+
+def fleet_targets(write_targets: Callable[..., Path], fleet: Fleet) -> Path:
+    """A targets.csv with one kecamatan row and a kelurahan row per fleet site."""
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"}]
+    rows += [{"code": name, "level": "kelurahan", "name": name, "kecamatan": "Uji",
+              "url": fleet.url(name)} for name in fleet.sites]
+    return write_targets(rows)
+
+
+def start_check(targets: Path, db_url: str, *, timeout: float = 30) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    env["MONITOR_RETRY_PAUSE"] = "0.1"
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", "check", "--targets", str(targets), "--db", db_url,
+         "--timeout", str(timeout)],
+        cwd=targets.parent, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for_running_sweep(db_url: str, proc: subprocess.Popen[str]) -> int:
+    """The id of the sweep ``proc`` is running, once it has begun."""
+    store = Store.open(db_url)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        running = [s for s in store.sweeps() if s.status == "running"]
+        if running:
+            assert running[0].id is not None
+            return running[0].id
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    raise AssertionError("the sweep never started")

@@ -1,0 +1,41 @@
+"""Precision first (issue 5): no content flag on any page of ../shared/corpus/.
+
+Every page there is honest (news, government, blog, desa/kecamatan sites, Lighthouse and
+axe-core test pages), so any flag is a false alarm that would tell a kelurahan its site was
+hacked. Each page is judged as a site's home page answering 200, and also as the version a
+crawler sees (the same page: no cloaking may be reported).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.checks.content import ContentCheck, crawler_request
+from monitor.snapshot import Fetched, Snapshot
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+PAGES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.glob("*/*.html"))
+URL = "https://kelurahan.example.go.id/"
+
+
+def _fetched(body: bytes) -> Fetched:
+    return Fetched(url=URL, final_url=URL, status_code=200,
+                   headers={"content-type": "text/html"}, body=body)
+
+
+def test_the_corpus_is_there() -> None:
+    assert len(PAGES) >= 140, f"expected the shared corpus at {CORPUS}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_flag_on_an_honest_page(page: str) -> None:
+    body = (CORPUS / page).read_bytes()
+    snapshot = Snapshot("18.71.01.1001", "kelurahan", "Contoh", "Contoh", URL,
+                        datetime.now(UTC), home=_fetched(body))
+    snapshot.extra[crawler_request(URL).key] = _fetched(body)
+    finding = ContentCheck().run(snapshot, {})
+    assert finding.flags == [], [m.summary() for m in finding.matches]
+    assert not finding.cloaked

@@ -1,0 +1,65 @@
+"""`monitor report` as a user runs it (SPEC: --db, --week, --out, --lang; exit statuses)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import report_seed as seed
+from conftest import CliResult
+
+from monitor.clock import last_complete_week
+from monitor.store import Store
+
+Run = Callable[..., CliResult]
+
+
+def test_report_for_a_week_writes_city_kecamatan_and_exports(
+        run_cli: Run, sqlite_url: str, tmp_path: Path) -> None:
+    seed.seed_week(Store.open(sqlite_url))
+    out = tmp_path / "laporan"
+    result = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--out", str(out))
+    assert result.code == 0, result
+    folder = out / "2026-W47"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["data.json", "export.csv", "export.json", "index.html",
+                     "kecamatan-kedaton.html", "kecamatan-tanjungkarang-pusat.html"]
+    assert str(folder / "index.html") in result.out
+    assert 'lang="id"' in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_english_and_reports_dir_from_the_environment(
+        run_cli: Run, sqlite_url: str, tmp_path: Path) -> None:
+    seed.seed_week(Store.open(sqlite_url))
+    result = run_cli("report", "--week", "2026-W47", "--lang", "en",
+                     env={"MONITOR_DB": sqlite_url, "MONITOR_REPORTS_DIR": str(tmp_path / "r")})
+    assert result.code == 0, result
+    html = (tmp_path / "r" / "2026-W47" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in html and "Weekly Website Report" in html
+
+
+def test_default_week_is_the_last_complete_one(run_cli: Run, sqlite_url: str,
+                                               tmp_path: Path) -> None:
+    Store.open(sqlite_url)
+    result = run_cli("report", "--db", sqlite_url, "--out", str(tmp_path / "r"))
+    assert result.code == 0, result
+    year, week = last_complete_week(datetime.now(UTC))
+    index = tmp_path / "r" / f"{year}-W{week:02d}" / "index.html"
+    assert "Belum ada data pemeriksaan" in index.read_text(encoding="utf-8")
+
+
+def test_bad_week_or_language_is_a_usage_error(run_cli: Run, sqlite_url: str) -> None:
+    for args in (["--week", "2026-47"], ["--week", "2026-W54"], ["--lang", "jv"]):
+        result = run_cli("report", "--db", sqlite_url, *args)
+        assert result.code == 2, (args, result)
+    assert "2026 has no ISO week 54" in run_cli("report", "--db", sqlite_url, "--week",
+                                                "2026-W54").err
+
+
+def test_unwritable_reports_folder_is_a_usage_error(run_cli: Run, sqlite_url: str,
+                                                    tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--out", str(blocker))
+    assert result.code == 2 and "cannot create" in result.err, result

@@ -1,0 +1,101 @@
+"""Stopping a sweep midway: SIGTERM (systemd, kill) ends `monitor check` cleanly with its sweep
+marked incomplete; SIGKILL leaves earlier sweeps intact and the next sweep marks the killed
+one. Real processes against a slow fleet on loopback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from check_process import fleet_targets, start_check, wait_for_running_sweep
+
+from monitor.fleet import Fleet, FleetSite, Page
+from monitor.fleet_sites import HEALTHY_HTML
+from monitor.store import Store
+
+
+def _fleet(fleet_factory: Callable[[list[FleetSite]], Fleet]) -> Fleet:
+    """Fast on the first request to each site, then slow: sweep 1 completes quickly and
+    sweep 2 is still running when it is stopped."""
+
+    def answer(request: object) -> Page:
+        first = getattr(request, "count", 1) == 1
+        return Page(body=HEALTHY_HTML, delay=0.0 if first else 20.0)
+
+    return fleet_factory([FleetSite(f"s{i}", {"/": answer}) for i in range(3)])
+
+
+def _first_sweep(targets: Path, db_url: str) -> None:
+    proc = start_check(targets, db_url)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+
+
+def test_sigterm_during_a_sweep_leaves_the_database_consistent(
+    db_url: str, fleet_factory: Callable[[list[FleetSite]], Fleet],
+    write_targets: Callable[..., Path],
+) -> None:
+    targets = fleet_targets(write_targets, _fleet(fleet_factory))
+    _first_sweep(targets, db_url)
+    proc = start_check(targets, db_url)
+    sweep_id = wait_for_running_sweep(db_url, proc)
+    time.sleep(0.5)  # inside the fetches
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 10  # did not wait for the 20 s pages
+    assert proc.returncode == 1, err
+    store = Store.open(db_url)
+    first, second = store.sweeps()
+    assert (first.status, first.done, first.up) == ("complete", 4, 3)
+    assert second.id == sweep_id
+    assert second.status == "incomplete" and second.finished_at is not None
+    assert [site.code for site, r in store.latest_results() if r and r.sweep_id == first.id] \
+        == ["K", "s0", "s1", "s2"]
+
+
+def test_sigkill_midway_is_marked_incomplete_by_the_next_sweep(
+    db_url: str, fleet_factory: Callable[[list[FleetSite]], Fleet],
+    write_targets: Callable[..., Path],
+) -> None:
+    targets = fleet_targets(write_targets, _fleet(fleet_factory))
+    _first_sweep(targets, db_url)
+    proc = start_check(targets, db_url)
+    killed_id = wait_for_running_sweep(db_url, proc)
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert [s.status for s in Store.open(db_url).sweeps()] == ["complete", "running"]
+
+    # the killed process's lock does not block the next sweep (pid gone / connection closed)
+    third = start_check(targets, db_url, timeout=0.5)
+    _, err = third.communicate(timeout=60)
+    assert third.returncode == 0, err
+    statuses = {s.id: s.status for s in Store.open(db_url).sweeps()}
+    assert statuses[killed_id] == "incomplete"
+    assert list(statuses.values()) == ["complete", "incomplete", "complete"]
+
+
+def test_sigterm_stops_serve_and_its_running_sweep_cleanly(
+    db_url: str, fleet_factory: Callable[[list[FleetSite]], Fleet],
+    write_targets: Callable[..., Path],
+) -> None:
+    targets = fleet_targets(write_targets, _fleet(fleet_factory))
+    _first_sweep(targets, db_url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    env.update(MONITOR_TARGETS=str(targets), MONITOR_TIMEOUT="30", MONITOR_STOP_GRACE="20")
+    serve = subprocess.Popen([sys.executable, "-m", "monitor", "serve", "--db", db_url,
+                              "--sweep-now"], cwd=targets.parent, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for_running_sweep(db_url, serve)
+    time.sleep(0.5)
+    serve.send_signal(signal.SIGTERM)
+    _, err = serve.communicate(timeout=30)
+    assert serve.returncode == 0, err
+    assert "job sweep failed" in err and "stopped with status 1" in err
+    assert err.rstrip().endswith("stopped")
+    assert [s.status for s in Store.open(db_url).sweeps()] == ["complete", "incomplete"]
