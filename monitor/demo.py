@@ -23,6 +23,7 @@ from typing import Any
 
 from monitor import settings, targets
 from monitor.clock import iso_week_bounds, last_complete_week, system_clock, to_jakarta
+from monitor.errors import UsageError
 from monitor.fleet import Fleet, FleetRequest, FleetSite, Page, Route
 from monitor.fleet_mobile import DEVICE, RESPONSIVE_CSS
 from monitor.jobs import SweepSummary, run_sweep
@@ -187,15 +188,32 @@ def default_options() -> dict[str, Any]:
     return {s.name: s.default if s.kind is str else s.kind(s.default) for s in settings.SETTINGS}
 
 
+MARKER = ".monitor-demo"
+
+
+def _claim(folder: Path) -> None:
+    """Make ``folder`` the demo's, replacing an earlier demo database; never anyone else's."""
+    marker = folder / MARKER
+    if folder.exists() and not marker.exists() and any(folder.glob("monitor.db*")):
+        raise UsageError(f"{folder} holds a monitor.db that the demo did not create: "
+                         "choose another --dir")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text("written by `monitor demo`; the demo may replace this folder's "
+                          "monitor.db\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"demo folder {folder}: {exc.strerror or exc}") from None
+    for old in folder.glob("monitor.db*"):
+        old.unlink()
+
+
 def run_demo(folder: Path, *, now: datetime | None = None, lang: str = "id") -> DemoRun:
     """Build the demo in ``folder`` (its earlier database is replaced) and write the report."""
     now = now or system_clock()
     year, week = last_complete_week(now)
     start, _end = iso_week_bounds(year, week)
     monday = to_jakarta(start).date()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("monitor.db*"):
-        old.unlink()
+    _claim(folder)
     db_url = f"sqlite:///{folder / 'monitor.db'}"
     store = Store.open(db_url)
     state = {"sweep": 0}

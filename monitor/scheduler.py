@@ -161,7 +161,8 @@ class Children:
         self._stopped_at: float | None = None
 
     def run(self, *args: str) -> str:
-        """The child's last line of output; JobFailed on a non-zero exit or a stop."""
+        """The child's standard output; JobFailed on a non-zero exit or a stop, JobSkipped
+        when another sweep holds the database."""
         with self._lock:
             if self._stopped_at is not None:
                 raise JobSkipped("the service is stopping")
@@ -174,10 +175,9 @@ class Children:
         finally:
             with self._lock:
                 self._running.pop(proc, None)
-        last_out = _last_line(out)
         if proc.returncode == 0 and not why:
-            return last_out or "done"
-        detail = _last_line(err) or last_out or "no output"
+            return out
+        detail = _last_line(err) or _last_line(out) or "no output"
         if "already running on this database" in err or "holds the lock" in err:
             raise JobSkipped(detail.removeprefix("monitor: "))
         raise JobFailed(f"`monitor {' '.join(args)}` {why or 'exited with status'} "
@@ -215,20 +215,25 @@ def _last_line(text: str) -> str:
     return lines[-1][:500] if lines else ""
 
 
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0][:500] if lines else ""
+
+
 def child_jobs(children: Children, config: Config) -> dict[str, JobFunc]:
     """The production jobs: the same commands the README's crontab lines run."""
 
     def sweep() -> str:
-        return children.run("check")
+        return _last_line(children.run("check")) or "done"  # the sweep's summary line
 
     def report() -> str:
-        written = children.run("report")
+        written = _first_line(children.run("report")) or "report written"  # the city report
         if not config.smtp_host:
             return f"{written}; email not sent: smtp_host is not set"
-        return f"{written}; {children.run('email')}"
+        return f"{written}; email: {_last_line(children.run('email')) or 'done'}"
 
     def retention() -> str:
-        return children.run("prune")
+        return _last_line(children.run("prune")) or "done"
 
     return {"sweep": sweep, "report": report, "retention": retention}
 

@@ -86,6 +86,14 @@ def test_one_gambling_word_is_never_enough() -> None:
     assert judge(hidden_menu).flags == []
 
 
+def test_honest_words_in_hidden_tabs_are_not_spam() -> None:
+    tabs = kelurahan_page(body="""<div class="tab" style="display:none"><h3>Bansos</h3><p>BLT
+    disalurkan tanpa potongan; buat akun pro di aplikasi antrian.</p></div>
+    <div class="tab" style="display:none"><h3>Berita</h3><p>Polres ungkap kasus judi online
+    dan togel di Teluk Betung.</p></div>""")
+    assert judge(tabs).flags == []
+
+
 def test_own_site_links_with_gambling_words_are_not_foreign_spam() -> None:
     page = kelurahan_page(body='<a href="/berita/bahaya-slot-online">Slot online</a>')
     assert judge(page).flags == []
@@ -153,6 +161,14 @@ def test_whole_landing_page() -> None:
     finding = judge(SPAM_LANDING)
     assert finding.flags == ["judi_spam"]
     assert {"judi:title-meta", "judi:page-text"} <= rules(finding)
+
+
+def test_redirect_to_a_gambling_domain() -> None:
+    target = "https://slotgacor-maxwin.example/"
+    finding = CHECK.run(snapshot(fetched("<html><body>Selamat datang</body></html>",
+                                         url=target, redirects=[(302, target)])), {})
+    assert finding.flags == ["judi_spam"]
+    assert finding.matches[0].rule == "judi:redirect" and target in finding.matches[0].text
 
 
 def test_admin_can_add_words(tmp_path: Path) -> None:
@@ -284,7 +300,8 @@ def test_hostile_pages_do_not_crash_or_stall() -> None:
     many_links = "".join(f'<a href="http://[bad{i}">x</a><a href="//h{i}.example/">y</a>'
                          for i in range(5_000))
     huge = "<p>" + "kata biasa " * 400_000 + "</p>"
-    for page in (deep, many_links, huge, b"\xff\xfe\x00<ht\x00ml>\x80\x81",
+    bad_spam_links = '<a href="http://[slot-gacor">slot gacor</a><a href="//:0/">togel</a>'
+    for page in (deep, many_links, huge, bad_spam_links, b"\xff\xfe\x00<ht\x00ml>\x80\x81",
                  "<html><body><style>" + "{" * 50_000 + "</style></body></html>"):
         start = time.perf_counter()
         finding = judge(page)

@@ -33,7 +33,8 @@ def test_second_lock_on_the_same_database_is_refused_until_released(db_url: str)
     with first:
         with pytest.raises(LockedError, match="another sweep"):
             second.acquire()
-        assert lock_holder(Store.open(db_url).engine) is not None
+        holder = lock_holder(Store.open(db_url).engine) or ""
+        assert holder.startswith(f"{socket.gethostname()}, pid {os.getpid()}, since "), holder
     second.acquire()  # free again once released
     second.release()
     assert lock_holder(Store.open(db_url).engine) is None

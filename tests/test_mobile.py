@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ import pytest
 
 from monitor.checks import mobile_taps
 from monitor.checks.mobile import BLOCKING, WEIGHTS, Mobile, MobileCheck
-from monitor.checks.mobile_css import StyleSheets, media_applies
+from monitor.checks.mobile_css import MAX_RULES, StyleSheets, media_applies
 from monitor.fleet import Fleet
 from monitor.fleet_mobile import MOBILE, mobile_sites
 from monitor.snapshot import Fetched, Snapshot
@@ -174,13 +172,14 @@ def test_media_queries_as_a_360px_phone_sees_them() -> None:
     assert media_applies("print, screen and (max-width: 480px)")
 
 
-def test_hostile_css_is_read_quickly_and_never_raises() -> None:
+def test_hostile_css_is_capped_and_never_raises() -> None:
     sheets = StyleSheets()
     evil = ("}" * 10_000 + "{" * 10_000 + "@media (max-width:" * 1000
-            + ".a{width:2000px}" * 20_000 + "/* never closed")
-    start = time.perf_counter()
+            + ".a{width:2000px}" * 30_000 + "/* never closed")
     sheets.add(evil, "evil.css")
-    assert time.perf_counter() - start < 2.0
+    sheets.add(".b { font-size: 1px }", "second.css")
+    assert len(sheets.rules) <= MAX_RULES  # reading stops at the cap
+    assert sheets.sources == ["evil.css", "second.css"]
 
 
 def test_unfetched_css_does_not_count_as_unresponsive() -> None:
@@ -224,20 +223,22 @@ def test_tap_target_geometry() -> None:
         == ((1.0, 2.0, 3.0, 4.0),)
 
 
-def test_static_audit_is_fast_on_a_large_page(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING)
-    rows = "".join(f'<div class="post c{i % 50}"><a href="/p{i}">Berita {i}</a><p>Isi berita '
-                   f"nomor {i} tentang kegiatan kelurahan.</p></div>" for i in range(2000))
-    css = "".join(f".c{i} a {{ font-size: {10 + i % 8}px; width: {i}px }}\n" for i in range(3000))
-    html = (f'<html><head><meta name="viewport" content="width=device-width">'
-            f'<link rel="stylesheet" href="big.css"></head><body>{rows}</body></html>').encode()
-    snap = snapshot_of(html, {"big.css": css.encode()})
-    assert snap.home is not None
-    _ = snap.home.document  # parsed once by the sweep for every check, so not timed here
-    start = time.perf_counter()
-    judge(snap)
-    assert time.perf_counter() - start < 1.0  # typical pages: a few ms (benchmarks/mobile.py)
-
+def test_descendant_rules_size_the_text_they_target() -> None:
+    """``.footer a`` shrinks only the footer's links; 3,000 rules do not confuse it
+    (speed on such a page is measured in benchmarks/mobile.py, not here)."""
+    noise = "".join(f".c{i} a {{ font-size: 8px }}\n" for i in range(3000))
+    css = noise + ".footer a { font-size: 9px } .footer .big { font-size: 14px }"
+    links = "".join(f'<a href="/p{i}">Tautan nomor {i}</a>' for i in range(50))
+    html = ('<html><head><meta name="viewport" content="width=device-width">'
+            '<link rel="stylesheet" href="s.css"></head><body>'
+            f'<p>{"Isi halaman utama kelurahan. " * 10}</p>'
+            f'<div class="footer">{links}<a class="big">Kontak</a></div></body></html>').encode()
+    found = judge(snapshot_of(html, {"s.css": css.encode()}))
+    small = sum(len(f"Tautan nomor {i}") for i in range(50))
+    total = small + len(("Isi halaman utama kelurahan. " * 10).strip()) + len("Kontak")
+    assert found.legible_share == pytest.approx((total - small) / total)
+    assert "small_text" in found.mobile_issues
+    assert "9.0px 'Tautan nomor 0'" in found.evidence[0].text
 
 def test_check_and_export_carry_the_mobile_fields(run_cli: Any, write_targets: Any) -> None:
     with Fleet([s for s in mobile_sites() if s.name in ("mobile_ok", "fixed_width")]) as fleet:

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from monitor.scheduler import (
     JobSkipped,
     JobSpec,
     add_jobs,
+    child_jobs,
     logged,
     next_runs,
     plan_jobs,
@@ -188,7 +190,7 @@ def test_each_job_logs_one_line_with_its_outcome(caplog: pytest.LogCaptureFixtur
 
 # -- child processes ------------------------------------------------------------------------
 CHILD = """
-import signal, sys, time
+import pathlib, signal, sys, time
 def stop(*_):
     print("cleaned up"); sys.exit(1)
 signal.signal(signal.SIGTERM, stop)
@@ -200,6 +202,8 @@ if sys.argv[1] == "locked":
     sys.exit(1)
 if sys.argv[1] == "stubborn":
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+if len(sys.argv) > 2:
+    pathlib.Path(sys.argv[2]).touch()  # ready: its signal handling is in place
 time.sleep(60)
 """
 
@@ -210,28 +214,32 @@ def children() -> Iterator[Children]:
 
 
 def test_child_outcomes(children: Children) -> None:
-    assert children.run("ok") == "sweep 1 complete"
+    assert children.run("ok") == "working\nsweep 1 complete\n"
     with pytest.raises(JobSkipped, match=r"already running on this database \(sweep 4\)"):
         children.run("locked")
 
 
-def _run_in_thread(children: Children, arg: str) -> tuple[threading.Thread, list[Exception]]:
+def _run_in_thread(children: Children, arg: str, ready: Path
+                   ) -> tuple[threading.Thread, list[Exception]]:
     errors: list[Exception] = []
 
     def target() -> None:
         try:
-            children.run(arg)
+            children.run(arg, str(ready))
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
     thread = threading.Thread(target=target)
     thread.start()
-    time.sleep(0.5)  # the child is up
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
     return thread, errors
 
 
-def test_stop_asks_the_running_child_to_end_cleanly(children: Children) -> None:
-    thread, errors = _run_in_thread(children, "sleep")
+def test_stop_asks_the_running_child_to_end_cleanly(children: Children, tmp_path: Path
+                                                    ) -> None:
+    thread, errors = _run_in_thread(children, "sleep", tmp_path / "ready")
     children.stop()
     thread.join(timeout=10)
     assert not thread.is_alive()
@@ -241,17 +249,19 @@ def test_stop_asks_the_running_child_to_end_cleanly(children: Children) -> None:
         children.run("ok")  # no new job once stopping
 
 
-def test_a_child_that_ignores_the_stop_is_killed_after_the_grace(children: Children) -> None:
-    thread, errors = _run_in_thread(children, "stubborn")
+def test_a_child_that_ignores_the_stop_is_killed_after_the_grace(
+    children: Children, tmp_path: Path,
+) -> None:
+    thread, errors = _run_in_thread(children, "stubborn", tmp_path / "ready")
     started = time.monotonic()
     children.stop()
     thread.join(timeout=10)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 10  # not the 60 s it would sleep
     assert "stopped with status -9" in str(errors[0])
 
 
 def test_a_job_over_its_time_limit_is_stopped() -> None:
-    slow = Children(timeout=0.3, grace=1, command=[sys.executable, "-c", CHILD])
+    slow = Children(timeout=2, grace=1, command=[sys.executable, "-c", CHILD])
     with pytest.raises(JobFailed, match="timed out, stopped with status 1: cleaned up"):
         slow.run("sleep")
 
@@ -265,3 +275,35 @@ def test_next_run_skips_are_relative_to_now_not_to_a_backlog(
     assert scheduler.get_job("report").next_run_time == wib(30, 7)
     assert scheduler.get_job("sweep").next_run_time == wib(25, 12)
     assert scheduler.get_job("retention").next_run_time == wib(26, 3, 30)
+
+
+class RecordingChildren(Children):
+    """The production job wiring with the child processes replaced by canned output."""
+
+    OUTPUT = {"check": "sweep 9 complete: 147 targets, 120 up\n",
+              "report": "2026-W47: reports/2026-W47/index.html\n2026-W47: reports/x.html\n"
+                        "data sha256 ab12\n",
+              "email": "2026-W47: 20 kecamatan, 21 sent\n", "prune": "prune: deleted 3\n"}
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, grace=1)
+        self.calls: list[tuple[str, ...]] = []
+
+    def run(self, *args: str) -> str:
+        self.calls.append(args)
+        return self.OUTPUT[args[0]]
+
+
+def test_production_jobs_run_the_cron_commands() -> None:
+    fake = RecordingChildren()
+    jobs = child_jobs(fake, settings.load(environ={}))
+    assert jobs["sweep"]() == "sweep 9 complete: 147 targets, 120 up"
+    assert jobs["report"]() == ("2026-W47: reports/2026-W47/index.html; email not sent: "
+                                "smtp_host is not set")
+    assert jobs["retention"]() == "prune: deleted 3"
+    assert fake.calls == [("check",), ("report",), ("prune",)]
+
+    with_mail = RecordingChildren()
+    jobs = child_jobs(with_mail, settings.load(environ={"MONITOR_SMTP_HOST": "mail.test"}))
+    assert jobs["report"]().endswith("; email: 2026-W47: 20 kecamatan, 21 sent")
+    assert with_mail.calls == [("report",), ("email",)]

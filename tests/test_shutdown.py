@@ -48,7 +48,7 @@ def test_sigterm_during_a_sweep_leaves_the_database_consistent(
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
-    assert time.monotonic() - started < 10  # did not wait for the 20 s pages
+    assert time.monotonic() - started < 15  # did not wait for the 20 s pages
     assert proc.returncode == 1, err
     store = Store.open(db_url)
     first, second = store.sweeps()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitor.checks.base import Evidence
@@ -117,7 +117,8 @@ class ContentCheck:
         home = snapshot.home
         if not crawled.body or (home is not None and crawled.body == home.body):
             return []  # the same bytes for both: nothing is cloaked
-        if not vocab.scan(crawled.text).any:
+        raw = vocab.scan(crawled.text)
+        if not (raw.tier("promo") or raw.tier("topic")):
             return []  # no gambling word anywhere in the markup: no need to parse it
         crawler_view = page_of(crawled)
         if crawler_view is None:
@@ -132,4 +133,4 @@ class ContentCheck:
         first = spam[0]
         cloak = Match("judi_spam", "judi:cloaking", crawled.final_url or crawled.url, where,
                       first.text, first.terms)
-        return [cloak, *spam]
+        return [cloak, *(replace(m, where=f"as Googlebot: {m.where}") for m in spam)]

@@ -113,21 +113,31 @@ def _bare_keywords(text: str, hits: Hits) -> bool:
     return sum(1 for w in words if w not in term_words) <= EXTRA_WORDS
 
 
+def _split(url: str) -> tuple[str, str]:
+    """(host, path and query) of a URL; a hostile one ("http://[x") gives what it can."""
+    try:
+        parts = urlsplit(url)
+        return parts.hostname or "", f"{parts.path} {parts.query}"
+    except ValueError:
+        return "", url
+
+
 def spam_link(link: Link, vocab: Vocabulary) -> Hits | None:
     """The terms that make one off-site link a spam link, or None."""
-    parts = urlsplit(link.href)
-    address = vocab.scan(f"{parts.hostname or ''} {parts.path} {parts.query}")
+    host, rest = _split(link.href)
+    host = host or link.host
+    address = vocab.scan(f"{host} {rest}")
     anchor = vocab.scan(link.text)
     if _count(address, "promo") or _count(anchor, "promo"):
         return anchor if _count(anchor, "promo") else address
     if _count(anchor, "topic") and not anchor.anti and _bare_keywords(link.text, anchor):
         return anchor
-    host_hits = vocab.scan(parts.hostname or "")
+    host_hits = vocab.scan(host)
     return host_hits if _count(host_hits, "topic") else None
 
 
 def _foreign_links(view: PageView, vocab: Vocabulary) -> list[Match]:
-    own = _bare_host(urlsplit(view.url).hostname or "")
+    own = _bare_host(_split(view.url)[0])
     found: list[tuple[Link, Hits]] = []
     for link in view.links:
         if link.host and _bare_host(link.host) != own and (hits := spam_link(link, vocab)):
@@ -155,14 +165,13 @@ def _page_text(view: PageView, vocab: Vocabulary) -> list[Match]:
 
 
 def _redirects(start_url: str, hops: Sequence[str], vocab: Vocabulary) -> list[Match]:
-    own = _bare_host(urlsplit(start_url).hostname or "")
+    own = _bare_host(_split(start_url)[0])
     for hop in hops:
-        parts = urlsplit(hop)
-        if _bare_host(parts.hostname or "") == own:
+        host, rest = _split(hop)
+        if _bare_host(host) == own:
             continue
-        hits = vocab.scan(f"{parts.hostname or ''} {parts.path}")
-        host_hits = vocab.scan(parts.hostname or "")
-        if _count(hits, "promo") or _count(host_hits, "topic"):
+        hits = vocab.scan(f"{host} {rest}")
+        if _count(hits, "promo") or _count(vocab.scan(host), "topic"):
             return [Match(FLAG, "judi:redirect", start_url, "redirect", f"-> {hop[:200]}",
                           _gambling_terms(hits))]
     return []

@@ -2,8 +2,9 @@
 
 A row with status ``sent`` is written only after the SMTP server accepted the message for
 that recipient, and it is what makes `monitor email` idempotent: a rerun skips every
-recipient already sent to. ``refused`` (5yz) and ``deferred`` (4yz or no server after every
-retry) rows keep the server's answer for the summary and are tried again on the next run.
+recipient already sent to. A ``refused`` row (5yz) keeps the server's answer and is tried
+again on the next run (the mailbox may have been fixed). Temporary failures (4yz, no server)
+are not written at all: nothing happened to that recipient, and the next run will try again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlmodel import col, select
 from monitor.store import Store
 from monitor.store.models import EmailSent
 
-STATUSES = ("sent", "refused", "deferred")
+STATUSES = ("sent", "refused")
 
 
 @dataclass(frozen=True)

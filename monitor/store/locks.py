@@ -17,7 +17,9 @@ two machines sharing one PostgreSQL server) must see the same lock.
   pid check is reliable there). Takeover is a compare-and-swap ``UPDATE ... WHERE owner = old``,
   so two processes racing for a stale lock cannot both win.
 
-Either way a refused sweep raises ``LockedError`` naming the sweep that holds the database.
+Either way a refused sweep raises ``LockedError`` naming the sweep that holds the database,
+and ``lock_holder`` tells `monitor status` who holds it (on PostgreSQL by reading pg_locks,
+never by trying the lock, which could refuse a sweep that is just starting).
 """
 
 from __future__ import annotations
@@ -99,6 +101,9 @@ class AdvisoryLock(Lock):
         if not won:
             conn.close()
             raise LockedError(_refusal(self.engine, None))
+        # names the holder in pg_stat_activity, for `monitor status` on any machine
+        conn.execute(text("SELECT set_config('application_name', :n, false)"),
+                     {"n": f"monitor {self.name}: {socket.gethostname()}, pid {os.getpid()}"[:63]})
         self._conn = conn
         log.debug("advisory lock %s (%d) taken", self.name, self.key)
 
@@ -108,6 +113,7 @@ class AdvisoryLock(Lock):
             return
         try:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+            conn.execute(text("RESET application_name"))
             conn.close()
         except SQLAlchemyError as exc:  # the connection died: the server released the lock
             log.warning("advisory lock %s: release failed (%s); dropping the connection",
@@ -241,13 +247,7 @@ def _refusal(engine: Engine, holder: SweepLockRow | None) -> str:
 def lock_holder(engine: Engine, name: str = SWEEP) -> str | None:
     """Who holds the lock now, for `monitor status` (None: free)."""
     if engine.dialect.name == "postgresql":
-        probe = AdvisoryLock(engine, name)
-        try:
-            probe.acquire()
-        except LockedError as exc:
-            return str(exc).removesuffix("; not starting")
-        probe.release()
-        return None
+        return _advisory_holder(engine, advisory_key(name))
     with engine.connect() as conn:
         row = conn.execute(select(_TABLE).where(_TABLE.c.name == name)).first()
     if row is None:
@@ -256,3 +256,23 @@ def lock_holder(engine: Engine, name: str = SWEEP) -> str | None:
     stale = " (stale: its process is gone)" if RowLock(engine, name)._is_stale(holder) else ""
     return (f"{holder.host}, pid {holder.pid}, since "
             f"{iso_jakarta(as_utc(holder.acquired_at))}{stale}")
+
+
+def _advisory_holder(engine: Engine, key: int) -> str | None:
+    """Read pg_locks rather than trying the lock: a probe could refuse a starting sweep. A
+    bigint advisory key shows as classid (high 32 bits), objid (low 32 bits), objsubid 1."""
+    unsigned = key & 0xFFFFFFFFFFFFFFFF
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT a.application_name, host(a.client_addr), a.state_change FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND l.classid = CAST(:hi AS bigint)::oid AND l.objid = CAST(:lo AS bigint)::oid"),
+            {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}).first()
+    if row is None:
+        return None
+    application, client, since = row
+    who = application.removeprefix("monitor sweep: ") if application.startswith("monitor") \
+        else f"a session from {client or 'a local socket'}"
+    return f"{who}, since {iso_jakarta(as_utc(since))}"
