@@ -17,8 +17,8 @@ import report_seed as seed
 from monitor.clock import JAKARTA
 from monitor.report import build_week, write_week
 from monitor.report.data import percentile
-from monitor.report.problems import evidence_from
 from monitor.report.model import SiteWeek, WeekReport
+from monitor.report.problems import evidence_from
 from monitor.store import Result, Store
 
 
