@@ -30,7 +30,8 @@ from typing import Any
 
 import lxml.html
 
-from monitor.checks.freshness_page import article_date, newest_on_page
+from monitor.checks.freshness_article import article_date
+from monitor.checks.freshness_page import newest_on_page
 from monitor.clock import JAKARTA
 
 ROOT = Path(__file__).resolve().parent.parent

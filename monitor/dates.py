@@ -271,6 +271,23 @@ def _dates_in(text: str, lo: int, hi: int, now: datetime | None) -> list[FoundDa
     return found
 
 
+_RANGE_WORDS = r"\b(?:bis|until|till|through|sampai|hingga|s\.?/?d\.?|tot)"
+_RANGE_BEFORE = re.compile(rf"(?:{_RANGE_WORDS}|\d\s*[-\u2013\u2014])\s*$", re.I)
+_RANGE_AFTER = re.compile(
+    rf"^\s*(?:(?P<word>{_RANGE_WORDS}\b)|[-\u2013\u2014]\s*\d{{1,2}}"
+    rf"(?:\s+(?P<mon>[^\W\d]{{3,9}})|[./]\d))", re.I)
+
+
+def part_of_range(text: str, start: int, end: int) -> bool:
+    """Is the date at ``text[start:end]`` one end of a span ("24. April bis 2. Oktober
+    2017", "1 - 5 Mei 2024", "s.d. 30 Juni 2024")? A span is an event or a closure, not
+    the moment something was published."""
+    if _RANGE_BEFORE.search(text[max(0, start - 12):start]):
+        return True
+    after = _RANGE_AFTER.match(text[end:end + 16])
+    return after is not None and (after["mon"] is None or after["mon"].lower() in MONTHS)
+
+
 _RFC822 = re.compile(
     r"^\s*(?:\w{3},?\s+)?(?P<d>\d{1,2})\s+(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<y>\d{2,4})"
     r"(?:\s+(?P<hh>\d{1,2}):(?P<mi>\d{2})(?::(?P<ss>\d{2}))?)?"

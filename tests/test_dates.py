@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from monitor.clock import JAKARTA
-from monitor.dates import find_dates, parse_datetime, plausible
+from monitor.dates import find_dates, parse_datetime, part_of_range, plausible
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=JAKARTA)
 
@@ -115,3 +115,20 @@ def test_plausible_refuses_the_future_and_pre_web_history() -> None:
     assert plausible(NOW - timedelta(days=1), NOW)
     assert not plausible(NOW + timedelta(days=2), NOW)
     assert not plausible(datetime(1945, 8, 17, tzinfo=JAKARTA), NOW)
+
+
+@pytest.mark.parametrize(("text", "date", "in_range"), [
+    ("Der Albergtunnel wird vom 24. April bis 2. Oktober 2017 gesperrt", "2. Oktober 2017",
+     True),
+    ("Pendaftaran 1 Mei 2024 - 5 Mei 2024", "1 Mei 2024", True),
+    ("Pendaftaran 1 Mei 2024 - 5 Mei 2024", "5 Mei 2024", True),
+    ("berlaku s.d. 30 Juni 2024", "30 Juni 2024", True),
+    ("Lomba 17 Agustus 2024 sampai 20 Agustus 2024", "17 Agustus 2024", True),
+    ("Kompas.com - 02/11/2023, 21:34 WIB", "02/11/2023", False),
+    ("Senin, 06 Februari 2023 - 5 komentar", "06 Februari 2023", False),
+    ("Diposting 06 Februari 2023 oleh admin", "06 Februari 2023", False),
+])
+def test_either_end_of_a_span_is_told_from_a_publication_date(
+        text: str, date: str, in_range: bool) -> None:
+    start = text.index(date)
+    assert part_of_range(text, start, start + len(date)) is in_range

@@ -9,8 +9,9 @@ whole site). The first source that gives a valid date wins; within a source the 
 2. ``feed``: the RSS/Atom feed the page announces (``/feed/`` on WordPress), item dates only;
 3. ``sitemap``: ``<lastmod>`` of the sitemap named in robots.txt (else ``/wp-sitemap.xml`` or
    ``/sitemap.xml``);
-4. the home page itself, newest of ``jsonld``, ``meta``, ``time`` and ``text`` dates, with
-   the traps removed (see ``freshness_page``);
+4. the home page itself, newest of ``jsonld``, ``meta``, ``time``, ``url`` (the
+   /YYYY/MM/DD/slug permalinks of the posts it links to) and ``text`` dates, with the traps
+   removed (see ``freshness_page``);
 5. ``content-change``: the main text's fingerprint differs from the previous sweep's;
 6. ``http-header``: ``Last-Modified`` (weak: many servers send "now", which is ignored).
 

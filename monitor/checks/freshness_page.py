@@ -14,6 +14,7 @@ fresh are refused:
 * calendars, visitor counters, ``(c) 2026`` footers (a bare year is never a date anyway),
   agendas and events (their dates are of the event, not of a publication);
 * future dates and dates before 1995 (``dates.plausible``);
+* either end of a span ("24. April bis 2. Oktober 2017", "1 - 5 Mei"): an event's;
 * dates inside running prose (a profile page's history: "17 Agustus 1945"): a text date counts
   only as a short label, or inside a title or link.
 
@@ -32,9 +33,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from itertools import accumulate
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from monitor.clock import JAKARTA
-from monitor.dates import find_dates, parse_datetime, plausible
+from monitor.dates import find_dates, parse_datetime, part_of_range, plausible
 
 MAX_TEXT_CHARS = 400_000  # page text scanned for dates; the rest of a huge page is ignored
 MAX_JSONLD_BYTES = 200_000
@@ -249,6 +251,52 @@ def time_candidates(doc: Any, url: str, now: datetime) -> list[Candidate]:
     return [cand for cand, accept in _time_pending(doc, url, now) if accept()]
 
 
+_POST_URL = re.compile(
+    r"/((?:199|20[0-9])[0-9])/(\d{1,2})/(\d{1,2})/[^/?#]*[^\W\d_][^/?#]*")
+"""A post's permalink: /YYYY/MM/DD/ then a slug with letters. WordPress's date permalinks
+(Settings > Permalinks "Day and name") and most news CMSs; a bare /YYYY/MM/DD/ is a day
+archive (the calendar widget's links) and is not a post."""
+MAX_LINKS = 2000
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def _link_accept(element: Any, when: datetime, now: datetime) -> bool:
+    return plausible(when, now) and context(element) != "trap"
+
+
+def _link_pending(doc: Any, url: str, now: datetime) -> list[Pending]:
+    """Dates in the permalinks of the posts a page links to (its post listings): cheap,
+    written once at publication, and present even when a theme prints no dates. Only
+    links to the same site count, outside menus, calendars and header/footer blocks."""
+    home = _host(url)
+    found: list[Pending] = []
+    hrefs = doc.xpath("//body//a[contains(@href, '/20') or contains(@href, '/199')]/@href")
+    for href in hrefs[:MAX_LINKS]:
+        match = _POST_URL.search(href)
+        if match is None or _host(urljoin(url, href)) != home:
+            continue
+        try:
+            when = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=JAKARTA)
+        except ValueError:
+            continue
+        link = href.getparent()
+        label = " ".join((link.text_content() or "").split())[:80]
+        cand = Candidate(when, "url", url, f'<a href="{href[:200]}">{label}</a>')
+        found.append((cand, partial(_link_accept, link, when, now)))
+    return found
+
+
+def link_candidates(doc: Any, url: str, now: datetime) -> list[Candidate]:
+    """Post permalink dates of the page's links (see ``_link_pending``)."""
+    return [cand for cand, accept in _link_pending(doc, url, now) if accept()]
+
+
 def _text_nodes(doc: Any) -> tuple[list[Any], list[str], list[int]]:
     """Every text node of the body (lxml "smart strings", which know their element), its
     text, and its offset in the text joined with newlines. One XPath call in C: walking
@@ -297,7 +345,8 @@ def _label_like(owner: Any, start: int, end: int, text: str) -> bool:
 
 def _text_accept(owner: Any, start: int, end: int, text: str, when: datetime,
                  now: datetime) -> bool:
-    return _label_like(owner, start, end, text) and _accept_placed(owner, when, now)
+    return (_label_like(owner, start, end, text) and not part_of_range(text, start, end)
+            and _accept_placed(owner, when, now))
 
 
 def _text_pending(doc: Any, url: str, now: datetime, live: bool) -> list[Pending]:
@@ -332,7 +381,7 @@ def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> C
     newest item the text is not searched at all (it repeats the same dates as words)."""
     pending: list[Pending] = [(c, _always) for c in jsonld_candidates(doc, url, now)
                               + meta_candidates(doc, url, now)]
-    timed = _time_pending(doc, url, now)
+    timed = _time_pending(doc, url, now) + _link_pending(doc, url, now)
     best = _first_accepted(pending + timed)
     if best is not None and best.source == "time":
         return best  # per-item markup of the listed posts: their text repeats the same dates
@@ -355,13 +404,14 @@ def _always() -> bool:
     return True
 
 
-PAGE_SOURCES = ("jsonld", "meta", "time", "text")
+PAGE_SOURCES = ("jsonld", "meta", "time", "url", "text")
 
 
 def page_candidates(doc: Any, url: str, now: datetime, *, live: bool = True) -> list[Candidate]:
     """Every acceptable content date on one page, most reliable source first."""
     return (jsonld_candidates(doc, url, now) + meta_candidates(doc, url, now)
-            + time_candidates(doc, url, now) + text_candidates(doc, url, now, live=live))
+            + time_candidates(doc, url, now) + link_candidates(doc, url, now)
+            + text_candidates(doc, url, now, live=live))
 
 
 def newest(candidates: list[Candidate]) -> Candidate | None:
@@ -371,39 +421,3 @@ def newest(candidates: list[Candidate]) -> Candidate | None:
         if best is None or cand.when.date() > best.when.date():
             best = cand
     return best
-
-
-def article_date(doc: Any, url: str, now: datetime, *, original: bool) -> Candidate | None:
-    """The date of a single article page (not of a site): its published date when
-    ``original``, else its last modification; markup first, then the first date written in
-    the text. Used to compare with htmldate on its own test pages
-    (benchmarks/freshness_corpus.py); the freshness check itself dates sites with
-    ``newest``."""
-    roles = ("published", "item", "modified") if original else ("modified", "published", "item")
-    marked = jsonld_candidates(doc, url, now) + meta_candidates(doc, url, now)
-    timed = time_candidates(doc, url, now)
-    for pool in (marked, timed):
-        for role in roles:
-            picked = [c for c in pool if c.role == role]
-            if picked:
-                return picked[0]
-    texts = text_candidates(doc, url, now, live=False)
-    if texts:
-        return texts[0]
-    return url_candidate(url, now)
-
-
-_URL_DATE = re.compile(r"/((?:199|20[0-9])[0-9])/(\d{1,2})/(?:(\d{1,2})/)?")
-
-
-def url_candidate(url: str, now: datetime) -> Candidate | None:
-    """A permalink's /YYYY/MM/DD/ (WordPress's date-based permalinks); the first of the month
-    when the day is missing."""
-    match = _URL_DATE.search(url)
-    if match is None:
-        return None
-    try:
-        when = datetime(int(match[1]), int(match[2]), int(match[3] or 1), tzinfo=JAKARTA)
-    except ValueError:
-        return None
-    return Candidate(when, "url", url, match[0]) if plausible(when, now) else None
