@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from monitor.export import FIELDS
 from monitor.store import Result, Store
@@ -66,7 +67,7 @@ def test_csv_joins_lists_and_writes_to_a_file(
     seed(sqlite_url)
     out = f"{tmp_path}/export.csv"
     assert run_cli("export", "--db", sqlite_url, "--format", "csv", "--output", out).code == 0  # type: ignore[attr-defined]
-    rows = list(csv.DictReader(io.StringIO(open(out, encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(out).read_text(encoding="utf-8"))))
     assert list(rows[0]) == SPEC_FIELDS
     assert rows[0]["mobile_issues"] == "no_viewport;small_text"
     assert rows[0]["available"] == "true" and rows[0]["content_flags"] == "judi_spam"

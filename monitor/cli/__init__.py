@@ -15,10 +15,20 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor import __version__
-from monitor.cli import admin_cmd, check, config_cmd, email_cmd, export_cmd, review_cmd
-from monitor.cli import demo_cmd, prune_cmd, serve_cmd, status_cmd
-from monitor.cli import discover_cmd
-from monitor.cli import report_cmd
+from monitor.cli import (
+    admin_cmd,
+    check,
+    config_cmd,
+    demo_cmd,
+    discover_cmd,
+    email_cmd,
+    export_cmd,
+    prune_cmd,
+    report_cmd,
+    review_cmd,
+    serve_cmd,
+    status_cmd,
+)
 from monitor.errors import MonitorError, UsageError
 from monitor.shutdown import sigterm_interrupts
 

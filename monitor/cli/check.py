@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 import click
 
@@ -27,7 +28,9 @@ def sweep_options(config: Config, timeout: float | None, concurrency: int | None
     return SweepOptions(
         timeout=timeout, concurrency=concurrency, per_host=config.per_host,
         max_bytes=int(config.max_body_mb * 1_000_000), retry_pause=config.retry_pause,
-        ca_bundle=config.ca_bundle, screenshots_dir=config.screenshots_dir,
+        ca_bundle=config.ca_bundle,
+        # absolute, so `monitor report` finds the screenshots from any working directory
+        screenshots_dir=str(Path(config.screenshots_dir).resolve()),
         check_options=dict(config.values),
     )
 
