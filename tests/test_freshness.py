@@ -288,3 +288,38 @@ def _plain(finding: Any) -> dict[str, Any]:
     import dataclasses
 
     return dataclasses.asdict(finding)
+
+
+def _home(body: str) -> Any:
+    import lxml.html
+    return lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+
+
+def test_post_permalinks_in_a_listing_date_a_site_that_prints_no_dates() -> None:
+    from monitor.checks.freshness_page import newest_on_page
+    home = _home(
+        '<div class="recent-posts"><ul>'
+        '<li><a href="/2026/10/02/kerja-bakti-rt-05/">Kerja bakti RT 05</a></li>'
+        '<li><a href="https://www.kel.example/2026/09/14/posyandu-balita/">Posyandu</a></li>'
+        '</ul></div>')
+    best = newest_on_page(home, "https://kel.example/", NOW)
+    assert best is not None
+    assert (best.day, best.source) == ("2026-10-02", "url")
+    assert "/2026/10/02/kerja-bakti-rt-05/" in best.evidence
+
+
+@pytest.mark.parametrize("trap", [
+    # the calendar widget links day archives (no slug), and sits in a calendar anyway
+    '<table id="wp-calendar"><tr><td><a href="/2026/11/22/">22</a></td></tr></table>',
+    '<div class="calendar"><a href="/2026/11/22/rapat-rt/">Rapat RT</a></div>',
+    # a post dated in the future, another site's post, a menu entry
+    '<div class="recent"><a href="/2027/01/05/rencana-kegiatan/">Rencana kegiatan</a></div>',
+    '<div class="recent"><a href="https://berita.example/2026/11/22/kabar-kota/">Kota</a></div>',
+    '<nav><a href="/2026/11/22/profil-lurah/">Profil lurah</a></nav>',
+])
+def test_trap_links_do_not_date_a_site(trap: str) -> None:
+    from monitor.checks.freshness_page import newest_on_page
+    old = '<div class="recent"><a href="/2024/07/22/lomba-17-agustus/">Lomba</a></div>'
+    best = newest_on_page(_home(old + trap), "https://kel.example/", NOW)
+    assert best is not None
+    assert best.day == "2024-07-22", best.evidence

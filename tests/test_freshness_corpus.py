@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 ID_CASES = [e for e in json.loads((CORPUS / "id" / "manifest.json").read_text())
             if "expected_newest_date" in e]
-DATES_FLOOR = 0.74  # measured 0.771 (135/175) on 2026-11-23; htmldate 0.977 on its own set
+DATES_FLOOR = 0.97  # measured 0.977 (171/175); htmldate alone 0.977 (171/175), same run
+OWN_RULES_FLOOR = 0.82  # measured 0.829 (145/175) without htmldate's fallback (was 0.771)
 
 
 def _now(entry: dict[str, Any]) -> datetime:
@@ -62,7 +63,10 @@ def test_indonesian_pages_give_their_newest_content_date(entry: dict[str, Any]) 
         best.source in ("jsonld", "meta", "time")  # markup is quoted as tag + attribute
 
 
-def test_article_dates_on_htmldate_pages_stay_above_the_measured_floor() -> None:
+@pytest.mark.parametrize(("fallback", "floor"), [(False, OWN_RULES_FLOOR), (True, DATES_FLOOR)],
+                         ids=["own-rules", "with-htmldate-fallback"])
+def test_article_dates_on_htmldate_pages_stay_above_the_measured_floor(
+        fallback: bool, floor: float) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from freshness_corpus import ours_article, within_one_day
@@ -70,6 +74,7 @@ def test_article_dates_on_htmldate_pages_stay_above_the_measured_floor() -> None
         sys.path.pop(0)
     entries = json.loads((CORPUS / "dates" / "manifest.json").read_text())
     now = datetime.now(JAKARTA)
-    hits = sum(within_one_day(ours_article((CORPUS / "dates" / e["file"]).read_bytes(), e, now),
-                              e["expected_date"]) for e in entries)
-    assert hits / len(entries) >= DATES_FLOOR, f"{hits}/{len(entries)}"
+    hits = sum(within_one_day(ours_article((CORPUS / "dates" / e["file"]).read_bytes(), e, now,
+                                           fallback=fallback), e["expected_date"])
+               for e in entries)
+    assert hits / len(entries) >= floor, f"{hits}/{len(entries)}"

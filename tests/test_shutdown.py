@@ -8,24 +8,27 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from check_process import fleet_targets, start_check, wait_for_running_sweep
 
-from monitor.fleet import Fleet, FleetSite, Page
+from monitor.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.fleet_sites import HEALTHY_HTML
 from monitor.store import Store
 
+SLOW = threading.Event()
+
 
 def _fleet(fleet_factory: Callable[[list[FleetSite]], Fleet]) -> Fleet:
-    """Fast on the first request to each site, then slow: sweep 1 completes quickly and
-    sweep 2 is still running when it is stopped."""
+    """Fast for the first sweep, then slow (20 s a page): sweep 2 is still running when it is
+    stopped."""
+    SLOW.clear()
 
-    def answer(request: object) -> Page:
-        first = getattr(request, "count", 1) == 1
-        return Page(body=HEALTHY_HTML, delay=0.0 if first else 20.0)
+    def answer(_request: FleetRequest) -> Page:
+        return Page(body=HEALTHY_HTML, delay=20.0 if SLOW.is_set() else 0.0)
 
     return fleet_factory([FleetSite(f"s{i}", {"/": answer}) for i in range(3)])
 
@@ -34,6 +37,7 @@ def _first_sweep(targets: Path, db_url: str) -> None:
     proc = start_check(targets, db_url)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
+    SLOW.set()
 
 
 def test_sigterm_during_a_sweep_leaves_the_database_consistent(

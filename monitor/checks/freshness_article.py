@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 MAX_BYLINE_CHARS = 200
 """A byline is short ("Von Max, 03.04.2019 | 08:04"); a long block is prose or a list."""
 MAX_ELEMENTS = 3000
+MAX_BYLINES = 2
+"""The first two dated bylines: "published ..." and, beside it, "updated ..."."""
 _DATE_CUE = re.compile(
     r"date|datum|time|publi|posted|byline|subline|meta|submitted|created|fecha|parution|"
     r"tanggal|waktu|author|autor|field-content|info", re.I)
@@ -138,8 +140,10 @@ def _short_year_dates(text: str, now: datetime) -> list[tuple[datetime, str]]:
 
 def byline_candidates(doc: Any, url: str, now: datetime) -> list[Candidate]:
     """Dates in short elements that name a date in their class, id or itemprop, in
-    document order (htmldate ``date_candidates`` + ``examine_elements``)."""
+    document order (htmldate ``date_candidates`` + ``examine_elements``); nested cue
+    elements repeat their child's date, which ``_pick`` tolerates (first wins)."""
     found: list[Candidate] = []
+    dated = 0
     for el in doc.xpath("//body//*[@class or @id or @itemprop]")[:MAX_ELEMENTS]:
         cue = " ".join(el.get(k) or "" for k in ("class", "id", "itemprop"))
         if not _DATE_CUE.search(cue) or not isinstance(el.tag, str):
@@ -154,8 +158,9 @@ def byline_candidates(doc: Any, url: str, now: datetime) -> list[Candidate]:
             if plausible(when, now):
                 label = "modified" if _UPDATED_CUE.search(text[:text.find(written)]) else role
                 found.append(Candidate(when, "text", url, written, label))
-        if found:
-            return found
+        dated += bool(dates)
+        if dated >= MAX_BYLINES:
+            break
     return found
 
 
