@@ -23,6 +23,13 @@ POST = """<article class="post"><h2><a href="/berita/{i}">Kegiatan posyandu RW {
 Kegiatan dihadiri oleh lurah, ketua RT dan kader posyandu. {filler}</p></article>"""
 
 
+FEED = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
+<title>Kelurahan Contoh</title>""" + "".join(
+    f"<item><title>Kegiatan {i}</title><link>/berita/{i}</link>"
+    f"<pubDate>Mon, {i + 1:02d} Oct 2026 08:15:00 +0700</pubDate></item>" for i in range(10)
+) + "</channel></rss>"
+
+
 def page_html() -> str:
     filler = "Pelayanan administrasi kependudukan tetap berjalan seperti biasa. " * 6
     posts = "\n".join(POST.format(i=i, d=(i % 27) + 1, filler=filler) for i in range(40))
@@ -47,6 +54,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     body = page_html()
     css = "body{margin:0;font-size:16px}@media (max-width:600px){main{padding:4px}}"
+    feed = FEED
     sites = []
     for i in range(args.n):
         if rng.random() < args.hang_share:
@@ -54,6 +62,8 @@ def main() -> None:
         else:
             delay = rng.uniform(0.2, 0.8)
             routes = {"/": Page(body=body, delay=delay),
+                      "/feed/": Page(body=feed, content_type="application/rss+xml",
+                                     delay=delay),
                       "/style.css": Page(body=css, content_type="text/css", delay=delay)}
         sites.append(FleetSite(f"s{i}", routes))  # type: ignore[arg-type]
     with Fleet(sites) as fleet:

@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--retry-pause", type=float, default=2.0)
     parser.add_argument("--no-store", action="store_true", help="skip the SQLite writes")
+    parser.add_argument("--checks", default="",
+                        help="comma-separated checks to run (default: all registered)")
     parser.add_argument("--shards", type=int, default=None,
                         help="sweep processes (default: one per core for large fleets)")
     args = parser.parse_args()
@@ -76,6 +78,7 @@ def main() -> None:
     targets = [Target(f"s{i}", "kelurahan", f"s{i}", "K", url, ()) for i, url in enumerate(urls)]
     options = SweepOptions(timeout=args.timeout, concurrency=args.concurrency,
                            retry_pause=args.retry_pause, shards=args.shards,
+                           only_checks=tuple(c for c in args.checks.split(",") if c),
                            check_options={"aktif_days": 30, "kurang_aktif_days": 90})
     store = None
     tmp = tempfile.TemporaryDirectory()
@@ -96,7 +99,8 @@ def main() -> None:
     peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     print(f"sites            {done} of {args.n} (concurrency {args.concurrency}, "
-          f"timeout {args.timeout} s, store {'off' if args.no_store else 'SQLite'})")
+          f"timeout {args.timeout} s, store {'off' if args.no_store else 'SQLite'}, "
+          f"checks {args.checks or 'all'})")
     print(f"wall             {wall:.1f} s   (latency-bound ideal {ideal:.1f} s, "
           f"ratio {wall / ideal:.2f})")
     print(f"throughput       {done / wall:.0f} sites/s")

@@ -58,6 +58,11 @@ class Page:
     stream_bytes: int = 0  # send this many filler bytes after body, in 64 KB chunks
     send_length: bool = True  # False: no Content-Length, the body ends when we close
 
+    @property
+    def keeps_alive(self) -> bool:
+        """Misbehaving answers end the connection; proper ones keep it open."""
+        return self.send_length and self.raw is None and not self.hang
+
     def encoded(self) -> bytes:
         data = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
         return gzip.compress(data, 1) if self.gzip else data
@@ -175,11 +180,20 @@ class Fleet:
         self, site: FleetSite, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         try:
-            request = await _read_request(reader, len(site.requests) + 1)
-            if request is None:
-                return
-            site.requests.append(request)
-            await _answer(self._route(site, request), writer)
+            while True:  # HTTP/1.1 keep-alive, as real servers do, until a close
+                try:
+                    request = await asyncio.wait_for(
+                        _read_request(reader, len(site.requests) + 1), KEEP_ALIVE_S)
+                except TimeoutError:
+                    return
+                if request is None:
+                    return
+                site.requests.append(request)
+                page = self._route(site, request)
+                keep = page.keeps_alive and request.headers.get("connection") != "close"
+                await _answer(page, writer, keep_alive=keep)
+                if not keep:
+                    return
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, OSError):
             pass
         finally:
@@ -226,7 +240,10 @@ REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified
            502: "Bad Gateway", 503: "Service Unavailable"}
 
 
-async def _answer(page: Page, writer: asyncio.StreamWriter) -> None:
+KEEP_ALIVE_S = 5.0
+
+
+async def _answer(page: Page, writer: asyncio.StreamWriter, *, keep_alive: bool) -> None:
     if page.delay:
         await asyncio.sleep(page.delay)
     if page.hang:
@@ -238,7 +255,8 @@ async def _answer(page: Page, writer: asyncio.StreamWriter) -> None:
     body = page.encoded()
     length = len(body) + page.stream_bytes
     head = [f"HTTP/1.1 {page.status} {REASONS.get(page.status, 'Status')}",
-            f"Content-Type: {page.content_type}", "Connection: close"]
+            f"Content-Type: {page.content_type}",
+            f"Connection: {'keep-alive' if keep_alive else 'close'}"]
     if page.send_length:
         head.append(f"Content-Length: {length}")
     if page.gzip:

@@ -77,7 +77,10 @@ async def _sweep_into_store(
     sweeper: Sweeper,
     progress: Progress | None,
 ) -> tuple[int, int, int]:
-    previous = await asyncio.to_thread(store.previous_findings)
+    """Store results in batches as sites finish. The writes run on the event loop, not in a
+    thread: a batch costs ~10 ms, while a writer thread beside the loop made every socket
+    call of the sweep wait for the GIL (measured: 2.7 -> 6.4 ms CPU per site)."""
+    previous = store.previous_findings()
     batch: list[tuple[str, Result]] = []
     up = down = no_site = 0
     async for site_result in sweeper.run(targets, previous):
@@ -92,10 +95,10 @@ async def _sweep_into_store(
         if progress is not None:
             progress(site_result)
         if len(batch) >= BATCH:
-            await asyncio.to_thread(store.save_results, sweep_id, batch)
+            store.save_results(sweep_id, batch)
             batch = []
     if batch:
-        await asyncio.to_thread(store.save_results, sweep_id, batch)
+        store.save_results(sweep_id, batch)
     return up, down, no_site
 
 

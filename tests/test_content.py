@@ -214,6 +214,31 @@ def test_same_honest_page_for_crawlers_is_clean() -> None:
     assert finding.flags == [] and not finding.cloaked and finding.crawler_status == 200
 
 
+def test_a_clean_page_is_compared_with_the_crawler_view_about_once_a_day() -> None:
+    """Sweeps every 6 hours do not pay four identical Googlebot fetches a day; a page with
+    any gambling word is compared every sweep."""
+    from datetime import timedelta
+
+    from monitor.snapshot import PreviousFinding
+
+    def plan_after(hours: float, html: str) -> list[str]:
+        snap = snapshot(fetched(html))
+        checked = (snap.taken_at - timedelta(hours=hours)).isoformat()
+        snap.previous["content"] = PreviousFinding(snap.taken_at - timedelta(hours=6),
+                                                   {"crawler_checked_at": checked})
+        return [r.user_agent or "" for r in CHECK.plan(snap)]
+
+    assert plan_after(6, kelurahan_page()) == []
+    assert plan_after(25, kelurahan_page()) == [CRAWLER_UA]
+    assert plan_after(6, kelurahan_page(body="<p>Bonus slot gacor hari ini</p>")) == [CRAWLER_UA]
+    # the time of the last comparison is carried forward while no new one is made
+    snap = snapshot(fetched(kelurahan_page()))
+    snap.previous["content"] = PreviousFinding(snap.taken_at, {"crawler_checked_at": "x"})
+    assert CHECK.run(snap, {}).crawler_checked_at == "x"
+    snap.extra[crawler_request(URL).key] = fetched(kelurahan_page())
+    assert CHECK.run(snap, {}).crawler_checked_at == snap.taken_at.isoformat()
+
+
 # -- placeholders, suspension, defacement, empty ----------------------------------------------
 
 @pytest.mark.parametrize("name", ["default_nginx", "default_apache", "default_iis",

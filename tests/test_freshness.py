@@ -110,9 +110,13 @@ def test_extra_requests_stay_within_four_per_site(
         assert "/" in paths, name
         # the home page may be asked again by other checks (cloaking); the rest is ours
         assert len([p for p in paths if p != "/"]) <= MAX_EXTRA, (name, paths)
-    # the full set where every source exists: API, feed, robots.txt, sitemap
+    # every source exists and the API dates the site: robots.txt and the sitemap, which
+    # could not win over it, are not asked for
     paths = {r.path.split("?")[0] for r in fleet.sites["fresh_wp_dead_today_header"].requests}
-    assert paths == {"/", "/wp-json/wp/v2/posts", "/feed/", "/robots.txt", "/wp-sitemap.xml"}
+    assert paths == {"/", "/wp-json/wp/v2/posts", "/feed/"}
+    # no API or feed: robots.txt leads to the sitemap named in it
+    paths = {r.path.split("?")[0] for r in fleet.sites["fresh_sitemap_only"].requests}
+    assert {"/robots.txt", "/peta-situs.xml"} <= paths
 
 
 def test_hostile_sitemap_address_off_site_is_never_fetched(
@@ -224,13 +228,14 @@ def test_plan_asks_for_at_most_four_urls_in_a_stable_order() -> None:
     snapshot = _snapshot(body)
     first = [r.url for r in FreshnessCheck().plan(snapshot)]
     assert first == ["https://kel.example.id/wp-json/wp/v2/posts?per_page=5&_fields=link,date,"
-                     "date_gmt,modified,modified_gmt", "https://kel.example.id/feed/",
-                     "https://kel.example.id/robots.txt"]
+                     "date_gmt,modified,modified_gmt", "https://kel.example.id/feed/"]
+    for url in first:  # neither dates the site: robots.txt next
+        snapshot.extra[url] = Fetched(url, status_code=404)
+    assert [r.url for r in FreshnessCheck().plan(snapshot)] == [
+        "https://kel.example.id/robots.txt"]
     snapshot.extra["https://kel.example.id/robots.txt"] = Fetched(
         "https://kel.example.id/robots.txt", status_code=200,
         body=b"Sitemap: https://kel.example.id/a.xml\nSitemap: https://kel.example.id/b.xml\n")
-    for url in first[:2]:
-        snapshot.extra[url] = Fetched(url, status_code=404)
     assert [r.url for r in FreshnessCheck().plan(snapshot)] == ["https://kel.example.id/a.xml"]
     snapshot.extra["https://kel.example.id/a.xml"] = Fetched("x", status_code=404)
     assert FreshnessCheck().plan(snapshot) == []

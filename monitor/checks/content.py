@@ -12,9 +12,12 @@ exact text, so an admin can verify it by hand.
 * Suspension pages often come with 403 or 503: the body is judged whatever the status;
   only ``empty`` needs a 2xx (an empty error page is an availability problem, not content).
 * Cloaking: hacked sites often show spam only to search engines, so ``plan`` asks for the
-  home page once more with Googlebot's User-Agent (one extra request per site, the budget
-  issue 5 allows) and ``run`` applies the spam rules to that version too. Spam seen only
-  there is reported with rule ``judi:cloaking``.
+  home page once more with Googlebot's User-Agent and ``run`` applies the spam rules to that
+  version too. Spam seen only there is reported with rule ``judi:cloaking``. The extra
+  request is made when the page we see is suspicious (any gambling word, even a weak one),
+  and otherwise once a day per site (``CRAWLER_RECHECK``): a cloaked page looks clean to us
+  by design, so a daily look is the floor, while a sweep every 6 hours does not pay for
+  four identical comparisons.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from monitor.checks.base import Evidence
@@ -38,6 +42,7 @@ log = logging.getLogger(__name__)
 # indexing/overview-google-crawlers): what cloaking scripts look for.
 CRAWLER_UA = ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
 CRAWLER_MAX_BYTES = 2_000_000
+CRAWLER_RECHECK = timedelta(hours=20)  # about once a day with sweeps every 6 hours
 FLAG_ORDER = ("judi_spam", "defaced", "suspended", "default_page", "empty")
 HTML_TYPES = ("", "text/html", "application/xhtml+xml")
 
@@ -51,6 +56,7 @@ class ContentHealth:
     cloaked: bool = False  # spam shown to a search-engine crawler only
     crawler_status: int | None = None  # None: the crawler version was not fetched
     judged: str = ""  # what was read: "home", "not html (application/pdf)", "no body"...
+    crawler_checked_at: str | None = None  # ISO time the crawler's view was last compared
     evidence: list[Evidence] = field(default_factory=list)
 
     def fields(self) -> dict[str, Any]:
@@ -72,6 +78,25 @@ def page_of(fetched: Fetched) -> PageView | None:
     return read_page(fetched.document, url)
 
 
+def _last_crawler_check(snapshot: Snapshot) -> str | None:
+    """When the crawler's view was last compared: now if it was fetched, else carried."""
+    if snapshot.fetched(crawler_request(snapshot.url)) is not None:
+        return snapshot.taken_at.isoformat()
+    previous = snapshot.previous.get("content")
+    value = previous.data.get("crawler_checked_at") if previous else None
+    return value if isinstance(value, str) else None
+
+
+def _crawler_view_due(snapshot: Snapshot) -> bool:
+    last = _last_crawler_check(snapshot)
+    if last is None:
+        return True
+    try:
+        return snapshot.taken_at - datetime.fromisoformat(last) >= CRAWLER_RECHECK
+    except (ValueError, TypeError):
+        return True
+
+
 def _ordered(matches: list[Match]) -> list[str]:
     present = {m.flag for m in matches}
     return [f for f in FLAG_ORDER if f in present]
@@ -85,7 +110,11 @@ class ContentCheck:
         if home is None or not home.ok or home.content_type not in HTML_TYPES[1:]:
             return ()
         request = crawler_request(snapshot.url)
-        return () if snapshot.fetched(request) is not None else (request,)
+        if snapshot.fetched(request) is not None:
+            return ()
+        if _crawler_view_due(snapshot) or vocabulary("").scan(home.text[:MAX_TEXT]).any:
+            return (request,)
+        return ()
 
     def run(self, snapshot: Snapshot, options: Mapping[str, Any]) -> ContentHealth:
         home = snapshot.home
@@ -97,7 +126,7 @@ class ContentCheck:
             return ContentHealth(judged=f"not html ({home.content_type})")
         hops = [u for _s, u in home.redirects] + ([home.final_url] if home.final_url else [])
         matches = find_spam(view, vocab, snapshot.url, hops)
-        finding = ContentHealth(judged="home")
+        finding = ContentHealth(judged="home", crawler_checked_at=_last_crawler_check(snapshot))
         if not matches:
             matches = self._cloaking(snapshot, view, vocab, finding)
         matches += find_signatures(view, home.text, hops)

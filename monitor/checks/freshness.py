@@ -91,8 +91,9 @@ def _base(home: Fetched) -> str:
 
 
 def wanted(snapshot: Snapshot) -> list[tuple[str, Request]]:
-    """The extra URLs, in a fixed order so the total never exceeds MAX_EXTRA: the API, the
-    feed and robots.txt are known from the home page; the sitemap once robots.txt is in."""
+    """The extra URLs, in a fixed order so the total never exceeds MAX_EXTRA: the API and the
+    feed are known from the home page; robots.txt only when neither dated the site; the
+    sitemap once robots.txt is in."""
     home = snapshot.home
     if home is None or not home.ok:
         return []
@@ -106,6 +107,10 @@ def wanted(snapshot: Snapshot) -> list[tuple[str, Request]]:
     feed = feed_url(doc, base, wordpress)
     if feed:
         urls.append(("feed", feed))
+    if any(snapshot.fetched(url) is None for _kind, url in urls) or _dated_by(snapshot, urls):
+        # first the API and feed; if one of them dates the site the sitemap could not win
+        # over it, so robots.txt and the sitemap (two requests) are saved
+        return _requests(urls, base)
     robots = urljoin(base, "/robots.txt")
     urls.append(("robots", robots))
     robots_got = snapshot.fetched(robots)
@@ -113,6 +118,21 @@ def wanted(snapshot: Snapshot) -> list[tuple[str, Request]]:
         named = [urljoin(robots, u) for u in robots_sitemaps(robots_got)]
         named = [u for u in named if same_site(u, base)]
         urls.append(("sitemap", named[0] if named else sitemap_fallback(base, wordpress)))
+    return _requests(urls, base)
+
+
+def _dated_by(snapshot: Snapshot, urls: list[tuple[str, str]]) -> bool:
+    """True when a fetched higher-ranked source (API, feed) already gives a valid date: the
+    sitemap could not win over it, so its two requests (robots.txt, sitemap) are saved."""
+    now = snapshot.taken_at
+    for kind, url in urls:
+        got = snapshot.fetched(url)
+        if got is not None and kind in READERS and READERS[kind](got, now):
+            return True
+    return False
+
+
+def _requests(urls: list[tuple[str, str]], base: str) -> list[tuple[str, Request]]:
     seen: set[str] = set()
     out = []
     for kind, url in urls:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +35,7 @@ class SyncReport:
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._site_ids: dict[str, int | None] = {}  # code -> id, for save_results
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -128,10 +129,14 @@ class Store:
             return session.exec(select(Sweep).order_by(col(Sweep.id).desc()).limit(1)).first()
 
     # -- results -----------------------------------------------------------------------
-    def save_results(self, sweep_id: int, rows: Iterable[tuple[str, Result]]) -> int:
+    def save_results(self, sweep_id: int, rows: Sequence[tuple[str, Result]]) -> int:
         """Store (site code, result) pairs of one sweep in one transaction."""
         with self.session() as session:
-            ids = dict(session.exec(select(Site.code, Site.id)).all())
+            wanted = [code for code, _ in rows]
+            if any(code not in self._site_ids for code in wanted):
+                # read once per sweep, not per batch: 10,000 sites x 400 batches otherwise
+                self._site_ids = dict(session.exec(select(Site.code, Site.id)).all())
+            ids = self._site_ids
             count = 0
             for code, result in rows:
                 result.sweep_id = sweep_id
