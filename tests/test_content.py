@@ -7,9 +7,6 @@ shared corpus, through `monitor check` and `monitor export` as an operator would
 
 from __future__ import annotations
 
-import csv
-import json
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_sweep import sweep_and_export
 
 from monitor.checks.content import CRAWLER_UA, ContentCheck, ContentHealth, crawler_request
 from monitor.checks.content_vocab import vocabulary
@@ -344,37 +342,14 @@ def _corpus_sites() -> list[FleetSite]:
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swept]:
     """One `monitor check` + `monitor export` over every content site and corpus page."""
-    from monitor.cli import main
     from monitor.store import Store
-    from monitor.targets import COLUMNS
 
     tmp = tmp_path_factory.mktemp("content")
     fleet = Fleet(content_sites() + _corpus_sites())
     fleet.start()
     try:
-        path = tmp / "targets.csv"
-        with path.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(COLUMNS)
-            writer.writerow(["K", "kecamatan", "Uji", "Uji", "", ""])
-            for name in fleet.sites:
-                writer.writerow([name, "kelurahan", name, "Uji", fleet.url(name), ""])
-        db = f"sqlite:///{tmp / 'm.db'}"
-        env = {"MONITOR_RETRY_PAUSE": "0.1"}
-        old = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            main(["check", "--targets", str(path), "--db", db, "--timeout", "5",
-                  "--concurrency", "20"])
-            out = tmp / "export.json"
-            main(["export", "--db", db, "--output", str(out)])
-        finally:
-            for k, v in old.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        records = {r["code"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+        records, db = sweep_and_export(fleet, tmp, timeout=5, concurrency=20,
+                                       env={"MONITOR_RETRY_PAUSE": "0.1"})
         findings = {site.code: result.findings for site, result in
                     Store.open(db).latest_results() if result is not None}
         yield records, findings, fleet

@@ -4,12 +4,12 @@ the shipped targets.csv."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_sweep import sweep_and_export
 
 from monitor.fleet import Fleet, FleetSite, Page
 from monitor.fleet_sites import AVAILABILITY, HEALTHY_HTML, availability_sites
@@ -30,38 +30,12 @@ def fleet_targets(fleet: Fleet) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict], float, Store]:  # type: ignore[type-arg]
     """One sweep of every behaviour through the real CLI, shared by the tests below."""
-    import csv
-    import os
-
-    from monitor.cli import main
-    from monitor.targets import COLUMNS
-
     tmp = tmp_path_factory.mktemp("sweep")
     with Fleet(availability_sites()) as fleet:
-        path = tmp / "targets.csv"
-        with path.open("w", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(COLUMNS)
-            for row in fleet_targets(fleet):
-                writer.writerow([row.get(c, "") for c in COLUMNS])
-        db = f"sqlite:///{tmp / 'm.db'}"
         env = {"MONITOR_CA_BUNDLE": str(fleet.ca_file), "MONITOR_RETRY_PAUSE": str(PAUSE)}
-        old = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            start = time.monotonic()
-            main(["check", "--targets", str(path), "--db", db, "--timeout", str(TIMEOUT),
-                  "--concurrency", "50"])
-            wall = time.monotonic() - start
-            out = tmp / "export.json"
-            main(["export", "--db", db, "--output", str(out)])
-        finally:
-            for k, v in old.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-    records = {r["code"]: r for r in json.loads(out.read_text())}
+        start = time.monotonic()
+        records, db = sweep_and_export(fleet, tmp, timeout=TIMEOUT, concurrency=50, env=env)
+        wall = time.monotonic() - start  # includes the export: a few tenths of a second
     return records, wall, Store.open(db)
 
 
