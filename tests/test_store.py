@@ -102,3 +102,26 @@ def test_database_file_that_is_not_a_database(tmp_path: Path,
     assert result.code == 2  # type: ignore[attr-defined]
     assert "junk.db" in result.err  # type: ignore[attr-defined]
     assert junk.read_bytes().startswith(b"this is not sqlite")  # untouched
+
+
+def test_a_database_locked_by_another_program_is_a_clear_error_and_keeps_data(
+    sqlite_url: str, run_cli: Callable[..., object], write_targets: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    import monitor.store.db as db
+
+    targets = write_targets([{"code": "18.71", "level": "kota", "name": "Kota"}])
+    assert run_cli("check", "--targets", str(targets), "--db", sqlite_url).code == 0  # type: ignore[attr-defined]
+    monkeypatch.setattr(db, "SQLITE_BUSY_MS", 300)  # wait 0.3 s, not 30 s, for the lock
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run_cli("check", "--targets", str(targets), "--db", sqlite_url)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.code == 1, result  # type: ignore[attr-defined]
+    assert "locked" in result.err and "Traceback" not in result.err  # type: ignore[attr-defined]
+    assert len(Store.open(sqlite_url).sweeps()) == 1  # the first sweep is intact

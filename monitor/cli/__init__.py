@@ -31,6 +31,7 @@ from monitor.cli import (
 )
 from monitor.errors import MonitorError, UsageError
 from monitor.shutdown import sigterm_interrupts
+from monitor.store.db import SQLITE_BUSY_MS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,8 +88,11 @@ def main(argv: list[str] | None = None) -> Any:
     except SQLAlchemyError as exc:
         # e.g. a database still locked after the 30 s busy timeout, or a server gone away;
         # what a sweep stored before this is committed already.
-        detail = getattr(exc, "orig", None) or exc
-        click.echo(f"monitor: database error: {str(detail).splitlines()[0]}", err=True)
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        if "locked" in detail:
+            detail += (" (another program held a write lock on the SQLite file for more than "
+                       f"{SQLITE_BUSY_MS // 1000} s; results stored before this are kept)")
+        click.echo(f"monitor: database error: {detail}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - our bug: one line, traceback with -v
         logging.getLogger("monitor").debug("internal error", exc_info=True)
