@@ -61,5 +61,6 @@ def test_unwritable_reports_folder_is_a_usage_error(run_cli: Run, sqlite_url: st
                                                     tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
+    Store.open(sqlite_url)  # an existing (empty) database
     result = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--out", str(blocker))
     assert result.code == 2 and "cannot create" in result.err, result

@@ -125,3 +125,16 @@ def test_a_database_locked_by_another_program_is_a_clear_error_and_keeps_data(
     assert result.code == 1, result  # type: ignore[attr-defined]
     assert "locked" in result.err and "Traceback" not in result.err  # type: ignore[attr-defined]
     assert len(Store.open(sqlite_url).sweeps()) == 1  # the first sweep is intact
+
+
+def test_reading_commands_refuse_a_missing_database_file(
+    tmp_path: Path, run_cli: Callable[..., object]
+) -> None:
+    """A typo in --db must not look like an empty week (nor leave an empty file behind)."""
+    missing = tmp_path / "typo.db"
+    for command in (["export"], ["report"], ["inactive"], ["email", "--dry-run"]):
+        result = run_cli(*command, "--db", f"sqlite:///{missing}",
+                         env={"MONITOR_MAIL_FROM": "monitor@example.test"})
+        assert result.code == 2, (command, result)  # type: ignore[attr-defined]
+        assert "typo.db does not exist" in result.err  # type: ignore[attr-defined]
+    assert not missing.exists()

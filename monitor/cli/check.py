@@ -75,7 +75,7 @@ def check(targets_path: str | None, db: str | None, timeout: float | None,
     unknown = [c for c in only if c not in codes]
     if unknown:
         raise UsageError(f"--only: unknown code(s) {', '.join(unknown)} (not in targets.csv)")
-    store = open_store(config, db)
+    store = open_store(config, db, create=True)
     count = len(only) if only else len(targets)
     context = ssl_context_for(config.ca_bundle)  # a bad CA file is a usage error, early
     with progress_bar(count) as progress:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from monitor import settings, targets
-from monitor.store import Store
+from monitor.store import Store, open_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,8 +23,10 @@ def load_config() -> settings.Config:
     return settings.load()
 
 
-def open_store(config: settings.Config, db: str | None) -> Store:
-    return Store.open(db or config.db)
+def open_store(config: settings.Config, db: str | None, *, create: bool = False) -> Store:
+    """Open the database. Only commands that record sweeps create a missing SQLite file;
+    the others say it is missing (a typo in --db must not look like an empty week)."""
+    return Store(open_engine(db or config.db, create=create))
 
 
 def load_targets(config: settings.Config, path: str | None) -> list[targets.Target]:

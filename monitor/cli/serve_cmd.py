@@ -48,7 +48,7 @@ def serve(db: str | None, sweep_now: bool) -> None:
     """Run as a service: sweeps and the weekly report + email on a schedule (Asia/Jakarta)."""
     config = load_config()
     url = db or config.db
-    open_store(config, url)  # a wrong database is a usage error now, not at the first job
+    open_store(config, url, create=True)  # a wrong database fails now, not at the first job
     env = dict(os.environ, MONITOR_DB=url)
     children = scheduler.Children(timeout=config.job_timeout, grace=config.stop_grace, env=env)
     specs = scheduler.plan_jobs(config, scheduler.child_jobs(children, config))

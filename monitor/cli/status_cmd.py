@@ -84,7 +84,7 @@ def status(db: str | None) -> None:
     """The last sweep, a sweep running now, the next scheduled jobs and the last emails."""
     config = load_config()
     url = db or config.db
-    store = open_store(config, url)
+    store = open_store(config, url, create=True)  # a new install: 'none yet'
     click.echo(f"database: {safe_url(url)}")
     for line in status_lines(store, config, system_clock()):
         click.echo(line)

@@ -49,7 +49,8 @@ def open_engine(url: str, *, create: bool = True) -> Engine:
         if db_path and db_path != ":memory:":
             path = Path(db_path)
             if not create and not path.exists():
-                raise DatabaseError(f"database {safe_url(url)}: file {path} does not exist")
+                raise DatabaseError(f"database {safe_url(url)}: file {path} does not exist "
+                                    "(check --db / MONITOR_DB; `monitor check` creates it)")
             if not path.parent.exists():
                 raise DatabaseError(f"database {safe_url(url)}: folder {path.parent} is missing")
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False}
