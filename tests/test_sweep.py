@@ -129,3 +129,23 @@ def test_offline_sweep_of_shipped_targets_stores_a_result_for_every_area(
     assert errors.count("no_site") == 144
     # no network here: the three known addresses fail with an error word, never a crash
     assert all(e in {"dns", "connect", "timeout", "tls", "no_site"} for e in errors)
+
+
+def test_only_takes_codes_the_way_the_spec_writes_them(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Callable[..., object],
+    write_targets: Callable[..., Path], sqlite_url: str,
+) -> None:
+    """SPEC: `monitor check --only CODE ...`: `--only a b` and `--only a --only b` both work."""
+    fleet = fleet_factory([FleetSite(n, {"/": Page(body=HEALTHY_HTML)}) for n in "abc"])
+    path = str(write_targets(fleet_targets(fleet)))
+    result = run_cli("check", "--targets", path, "--db", sqlite_url, "--only", "a", "b")
+    assert result.code == 0 and "2 targets, 2 up" in result.out, result  # type: ignore[attr-defined]
+    result = run_cli("check", "--targets", path, "--db", sqlite_url, "--only", "a", "--only", "c")
+    assert result.code == 0 and "2 targets, 2 up" in result.out, result  # type: ignore[attr-defined]
+    home_fetches = [sum(r.path == "/" and r.user_agent.startswith("monitor/")
+                        for r in fleet.sites[n].requests) for n in "abc"]
+    assert home_fetches == [2, 1, 1]
+    stray = run_cli("check", "--targets", path, "--db", sqlite_url, "a")
+    assert stray.code == 2 and "--only" in stray.err  # type: ignore[attr-defined]
+    unknown = run_cli("check", "--targets", path, "--db", sqlite_url, "--only", "zz")
+    assert unknown.code == 2 and "zz" in unknown.err  # type: ignore[attr-defined]

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.common import db_option, load_config, load_targets, open_store
+from monitor.cli.common import (
+    db_option,
+    load_config,
+    load_targets,
+    only_codes,
+    only_option,
+    open_store,
+)
 from monitor.errors import UsageError
 from monitor.fetch import ssl_context_for
 from monitor.jobs import Progress, run_sweep
@@ -62,12 +69,14 @@ def progress_bar(total: int) -> Iterator[Progress | None]:
               help="Per-site deadline in seconds (DNS to last byte).")
 @click.option("--concurrency", type=int, default=None, metavar="N",
               help="How many sites are fetched at once.")
-@click.option("--only", multiple=True, metavar="CODE", help="Check only these codes.")
+@only_option("Check only these codes (--only A B or --only A --only B).")
 @click.option("--browser", is_flag=True,
               help="Also audit mobile-friendliness in Chromium (screenshots kept).")
 def check(targets_path: str | None, db: str | None, timeout: float | None,
-          concurrency: int | None, only: tuple[str, ...], browser: bool) -> None:
+          concurrency: int | None, only: tuple[str, ...], more_codes: tuple[str, ...],
+          browser: bool) -> None:
     """One sweep of every target, stored as one sweep."""
+    only = only_codes(only, more_codes)
     config = load_config()
     options = replace(sweep_options(config, timeout, concurrency), browser=browser)
     targets = load_targets(config, targets_path)  # validated before the database is touched

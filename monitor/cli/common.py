@@ -19,6 +19,25 @@ def db_option(func: F) -> F:
                         help="Database URL (default: MONITOR_DB, else sqlite:///monitor.db).")(func)
 
 
+def only_option(help_text: str) -> Callable[[F], F]:
+    """``--only CODE ...`` as the SPEC writes it: ``--only A B C`` and ``--only A --only B``
+    both work. click has no variadic options, so the codes after the first one arrive as a
+    trailing argument (``more_codes``) that ``only_codes`` joins back."""
+
+    def decorate(func: F) -> F:
+        func = click.argument("more_codes", nargs=-1, metavar="[CODE]...")(func)
+        return click.option("--only", multiple=True, metavar="CODE", help=help_text)(func)
+
+    return decorate
+
+
+def only_codes(only: tuple[str, ...], more_codes: tuple[str, ...]) -> tuple[str, ...]:
+    if more_codes and not only:
+        raise click.UsageError(f"unexpected argument(s): {' '.join(more_codes)} "
+                               "(codes go after --only)")
+    return (*only, *more_codes)
+
+
 def load_config() -> settings.Config:
     return settings.load()
 

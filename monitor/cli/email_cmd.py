@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from monitor import mail_job
-from monitor.cli.common import db_option, load_config, open_store
+from monitor.cli.common import db_option, load_config, only_codes, only_option, open_store
 from monitor.clock import last_complete_week, system_clock
 from monitor.errors import ConfigError, MailError, UsageError
 from monitor.mail_job import MailOptions, split_addresses
@@ -78,11 +78,12 @@ def new_mailer(config: Config) -> Mailer:
               help="ISO week to send (default: the last complete week, Asia/Jakarta).")
 @click.option("--dry-run", is_flag=True,
               help="Write the messages as .eml files to outbox_dir instead of sending.")
-@click.option("--only", multiple=True, metavar="CODE", help="Only these kecamatan codes.")
+@only_option("Only these kecamatan codes (--only A B or --only A --only B).")
 @click.option("--force", is_flag=True, help="Send again to recipients already sent to.")
 def email(db: str | None, week: str | None, dry_run: bool, only: tuple[str, ...],
-          force: bool) -> None:
+          more_codes: tuple[str, ...], force: bool) -> None:
     """Send each kecamatan's weekly report to its recipients."""
+    only = only_codes(only, more_codes)
     config = load_config()
     year, number = parse_week(week)
     options = mail_options(config, dry_run, force, only)
