@@ -149,3 +149,48 @@ def test_only_takes_codes_the_way_the_spec_writes_them(
     assert stray.code == 2 and "--only" in stray.err  # type: ignore[attr-defined]
     unknown = run_cli("check", "--targets", path, "--db", sqlite_url, "--only", "zz")
     assert unknown.code == 2 and "zz" in unknown.err  # type: ignore[attr-defined]
+
+
+def hostile_page() -> str:
+    """~4.9 MB of posts, dates, links and CSS rules: seconds of work for naive checks."""
+    style = "".join(f".c{i}{{width:{i}px}}" for i in range(20000))
+    posts = "".join(
+        f'<div class="post c{i}"><span class="date">Senin, {i % 28 + 1} Maret 2024</span>'
+        f'<a href="/2024/03/{i % 28 + 1:02d}/p{i}">slot {i}</a><time datetime="2024-03-01">'
+        "x</time></div>" for i in range(28000))
+    return f"<html><head><style>{style}</style></head><body>{posts}</body></html>"
+
+
+def test_a_hostile_page_is_judged_off_the_event_loop(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Judging a 5 MB page takes over a second (measured: ~1.7 s); on the event loop it
+    would freeze every other site's timers. Big pages go to a worker process: the loop's
+    own run_checks never sees them, and they are still fully judged."""
+    import asyncio
+
+    from monitor import checks
+    from monitor.sweep import Sweeper, SweepOptions
+    from monitor.targets import Target
+
+    fleet = fleet_factory([FleetSite("hostile", {"/": Page(body=hostile_page())}),
+                           FleetSite("normal", {"/": Page(body=HEALTHY_HTML)})])
+    judged_here: list[str] = []
+    real = checks.run_checks
+
+    def spy(snapshot, options, chosen=checks.CHECKS):  # type: ignore[no-untyped-def]
+        judged_here.append(snapshot.code)
+        return real(snapshot, options, chosen)
+
+    monkeypatch.setattr(checks, "run_checks", spy)
+    targets = [Target(n, "kelurahan", n, "Uji", fleet.url(n), ()) for n in ("hostile", "normal")]
+
+    async def sweep() -> dict[str, object]:
+        sweeper = Sweeper(SweepOptions(timeout=10, retry_pause=0.1))
+        return {r.code: r async for r in sweeper.run(targets)}
+
+    results = asyncio.run(sweep())
+    assert "hostile" not in judged_here and "normal" in judged_here
+    outcomes = {o.name: o for o in results["hostile"].outcomes}  # type: ignore[attr-defined]
+    assert all(o.ok for o in outcomes.values()), outcomes
+    assert {"availability", "freshness", "mobile", "content"} <= set(outcomes)
