@@ -76,9 +76,13 @@ class Fetched:
             name = meta.group(1).decode("ascii", "replace")
         if name:
             try:
-                return codecs.lookup(name).name
+                info = codecs.lookup(name)
             except LookupError:
-                pass
+                info = None
+            # 'rot13', 'hex', 'base64' are codecs but not text encodings: a page naming one
+            # must not make .text raise (a hostile charset is the site's fault, not ours)
+            if info is not None and getattr(info, "_is_text_encoding", True):
+                return info.name
         return "utf-8"
 
     @cached_property
