@@ -138,3 +138,13 @@ def test_reading_commands_refuse_a_missing_database_file(
         assert result.code == 2, (command, result)  # type: ignore[attr-defined]
         assert "typo.db does not exist" in result.err  # type: ignore[attr-defined]
     assert not missing.exists()
+
+
+def test_the_sweep_writes_every_result_column() -> None:
+    """The sweep stores plain rows (jobs.to_row); a column added to Result must be added
+    there too, or sweeps would silently leave it empty."""
+    from monitor.jobs import ROW_DEFAULTS
+
+    columns = {c.name for c in Result.__table__.columns}  # type: ignore[attr-defined]
+    written = set(ROW_DEFAULTS) | {"checked_at", "findings", "failed_checks", "attempts"}
+    assert written == columns - {"id", "sweep_id", "site_id"}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, insert
 from sqlmodel import Session, col, select
 
 from monitor.clock import as_utc
@@ -132,10 +132,7 @@ class Store:
     def save_results(self, sweep_id: int, rows: Sequence[tuple[str, Result]]) -> int:
         """Store (site code, result) pairs of one sweep in one transaction."""
         with self.session() as session:
-            wanted = [code for code, _ in rows]
-            if any(code not in self._site_ids for code in wanted):
-                # read once per sweep, not per batch: 10,000 sites x 400 batches otherwise
-                self._site_ids = dict(session.exec(select(Site.code, Site.id)).all())
+            self._refresh_site_ids(session, [code for code, _ in rows])
             ids = self._site_ids
             count = 0
             for code, result in rows:
@@ -148,6 +145,23 @@ class Store:
                 count += 1
             session.commit()
             return count
+
+    def save_rows(self, sweep_id: int, rows: Sequence[tuple[str, dict[str, Any]]]) -> int:
+        """Store (site code, column values) pairs of one sweep with one executemany: the
+        sweep's fast path (no ORM objects)."""
+        with self.session() as session:
+            self._refresh_site_ids(session, [code for code, _ in rows])
+            values = [{**row, "sweep_id": sweep_id, "site_id": self._site_ids[code]}
+                      for code, row in rows if self._site_ids.get(code) is not None]
+            if values:
+                session.execute(insert(Result), values)
+                session.commit()
+            return len(values)
+
+    def _refresh_site_ids(self, session: Session, codes: Sequence[str]) -> None:
+        if any(code not in self._site_ids for code in codes):
+            # read once per sweep, not per batch: 10,000 sites x 400 batches otherwise
+            self._site_ids = dict(session.exec(select(Site.code, Site.id)).all())
 
     def latest_results(self) -> list[tuple[Site, Result | None]]:
         """The newest result of every site in targets.csv (None: never checked)."""
