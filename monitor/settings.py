@@ -47,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("aktif_days", "30", "A site updated within this many days is 'aktif'.", int),
     Setting("kurang_aktif_days", "90",
             "Updated within this many days is 'kurang_aktif'; older is 'tidak_aktif'.", int),
+    Setting("browser", "false",
+            "Also audit mobile-friendliness in Chromium on every sweep (as --browser; "
+            "for cron and monitor serve).", bool),
     Setting("ca_bundle", "",
             "Extra CA certificates (PEM file) to trust, e.g. a local government CA."),
     Setting("lang", "id", "Report and email language: id (Bahasa Indonesia) or en."),
@@ -133,9 +136,19 @@ class Config:
             raise AttributeError(name) from None
 
 
+_TRUE = {"1", "true", "yes", "on", "ya"}
+_FALSE = {"0", "false", "no", "off", "tidak", ""}
+
+
 def _convert(setting: Setting, raw: object, origin: str) -> Any:
     if setting.kind is str:
         return str(raw)
+    if setting.kind is bool:  # bool("0") is True: read the words people write instead
+        word = str(raw).strip().lower()
+        if isinstance(raw, bool) or word in _TRUE | _FALSE:
+            return raw if isinstance(raw, bool) else word in _TRUE
+        raise ConfigError(f"{origin}: setting {setting.name!r} must be true or false, "
+                          f"got {raw!r}")
     try:
         return setting.kind(raw)
     except (TypeError, ValueError):

@@ -144,8 +144,10 @@ def test_missing_chromium_falls_back_once(monkeypatch: pytest.MonkeyPatch,
 
 
 
+@pytest.mark.parametrize("switch", ["--browser flag", "MONITOR_BROWSER setting"])
 def test_check_browser_flag_keeps_screenshots(run_cli: Any, write_targets: Any,
-                                              tmp_path: Path) -> None:
+                                              tmp_path: Path, switch: str) -> None:
+    """`--browser`, or MONITOR_BROWSER=true for cron lines and `monitor serve`."""
     with Fleet([s for s in mobile_sites() if s.name in ("mobile_ok", "horizontal_scroll")]) \
             as fleet:
         path = write_targets(
@@ -154,8 +156,11 @@ def test_check_browser_flag_keeps_screenshots(run_cli: Any, write_targets: Any,
                 "kecamatan": "Uji", "url": fleet.url(name)}
                for i, name in enumerate(fleet.sites)])
         shots = tmp_path / "shots"
-        result = run_cli("check", "--targets", str(path), "--timeout", "10", "--browser",
-                         env={"MONITOR_SCREENSHOTS_DIR": str(shots)})
+        flag = ["--browser"] if switch.startswith("--") else []
+        env = {"MONITOR_SCREENSHOTS_DIR": str(shots)}
+        if not flag:
+            env["MONITOR_BROWSER"] = "true"
+        result = run_cli("check", "--targets", str(path), "--timeout", "10", *flag, env=env)
         assert result.code == 0, result
     rows = {r["name"]: r for r in json.loads(run_cli("export", "--format", "json").out)}
     assert rows["horizontal_scroll"]["mobile_issues"] == ["horizontal_scroll"]

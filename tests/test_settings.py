@@ -49,3 +49,14 @@ def test_monitor_config_lists_every_setting_and_hides_the_password(
 def test_a_bad_setting_makes_a_command_exit_2(run_cli: Callable[..., object]) -> None:
     result = run_cli("export", env={"MONITOR_TIMEOUT": "lama"})
     assert result.code == 2 and "timeout" in result.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("raw", "value"), [("1", True), ("true", True), ("ya", True),
+                                            ("0", False), ("false", False), ("", False)])
+def test_yes_no_settings_read_the_words_people_write(raw: str, value: bool) -> None:
+    assert settings.load(Path("/nonexistent.toml"), {"MONITOR_BROWSER": raw}).browser is value
+
+
+def test_a_yes_no_setting_with_another_word_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="browser"):
+        settings.load(Path("/nonexistent.toml"), {"MONITOR_BROWSER": "mungkin"})

@@ -78,7 +78,8 @@ def check(targets_path: str | None, db: str | None, timeout: float | None,
     """One sweep of every target, stored as one sweep."""
     only = only_codes(only, more_codes)
     config = load_config()
-    options = replace(sweep_options(config, timeout, concurrency), browser=browser)
+    options = replace(sweep_options(config, timeout, concurrency),
+                      browser=browser or config.browser)
     targets = load_targets(config, targets_path)  # validated before the database is touched
     codes = {t.code for t in targets}
     unknown = [c for c in only if c not in codes]
