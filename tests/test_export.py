@@ -79,3 +79,15 @@ def test_unwritable_output_is_a_usage_error(sqlite_url: str,
     seed(sqlite_url)
     result = run_cli("export", "--db", sqlite_url, "--output", "/no/such/dir/x.json")
     assert result.code == 2 and "--output" in result.err  # type: ignore[attr-defined]
+
+
+def test_sites_lists_every_target_with_its_last_status(
+    sqlite_url: str, run_cli: Callable[..., object]
+) -> None:
+    seed(sqlite_url)
+    result = run_cli("sites", "--db", sqlite_url)
+    assert result.code == 0  # type: ignore[attr-defined]
+    lines = {line.split()[0]: line for line in result.out.splitlines()[1:]}  # type: ignore[attr-defined]
+    assert "up 200 123 ms" in lines["18.71"]
+    assert "no website" in lines["18.71.01"]
+    assert "never checked" in lines["18.71.01.1006"]
