@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shared_paths
 
 from monitor import browser
 from monitor.checks.mobile import BLOCKING, Mobile
@@ -28,7 +29,7 @@ pytestmark = [
                        reason="Debian chromium not installed (CI installs it)"),
 ]
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mobile"
+CORPUS = shared_paths.CORPUS / "mobile"
 MANIFEST = [e for e in json.loads((CORPUS / "manifest.json").read_text())
             if e["expected_mobile_friendly"] is not None]
 TAPS = json.loads((CORPUS / "tap_target_cases.json").read_text())

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shared_paths
 from cli_sweep import sweep_and_export
 
 from monitor.checks.content import CRAWLER_UA, ContentCheck, ContentHealth, crawler_request
@@ -29,7 +30,7 @@ from monitor.fleet_content import (
 from monitor.snapshot import Fetched, Snapshot
 
 URL = "https://sukarame.bandarlampungkota.go.id/"
-CORPUS_ID = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "id"
+CORPUS_ID = shared_paths.CORPUS / "id"
 CHECK = ContentCheck()
 Swept = tuple[dict[str, Any], dict[str, Any], Fleet]  # export records, findings, the fleet
 

@@ -9,14 +9,14 @@ crawler sees (the same page: no cloaking may be reported).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+import shared_paths
 
 from monitor.checks.content import ContentCheck, crawler_request
 from monitor.snapshot import Fetched, Snapshot
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+CORPUS = shared_paths.CORPUS
 PAGES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.glob("*/*.html"))
 URL = "https://kelurahan.example.go.id/"
 

@@ -20,12 +20,13 @@ from typing import Any
 
 import lxml.html
 import pytest
+import shared_paths
 
 from monitor.checks.freshness_page import newest, newest_on_page, page_candidates
 from monitor.clock import JAKARTA
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = shared_paths.CORPUS
 ID_CASES = [e for e in json.loads((CORPUS / "id" / "manifest.json").read_text())
             if "expected_newest_date" in e]
 DATES_FLOOR = 0.97  # measured 0.977 (171/175); htmldate alone 0.977 (171/175), same run

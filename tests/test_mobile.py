@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
+import shared_paths
 
 from monitor.checks import mobile_taps
 from monitor.checks.mobile import BLOCKING, WEIGHTS, Mobile, MobileCheck
@@ -21,7 +21,7 @@ from monitor.snapshot import Fetched, Snapshot
 from monitor.sweep import Sweeper, SweepOptions
 from monitor.targets import Target
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mobile"
+CORPUS = shared_paths.CORPUS / "mobile"
 MANIFEST = [e for e in json.loads((CORPUS / "manifest.json").read_text())
             if e["expected_mobile_friendly"] is not None]
 BASE = "http://corpus.test/seo/"

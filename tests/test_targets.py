@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import shared_paths
 
 from monitor.names import name_key
 from monitor.store import Store
 from monitor.targets import TargetsError, load, parse
 
 ROOT = Path(__file__).resolve().parent.parent
-WILAYAH = ROOT.parent / "shared" / "data" / "wilayah.csv"
+WILAYAH = shared_paths.DATA / "wilayah.csv"
 
 GOOD = [
     {"code": "18.71.01", "level": "kecamatan", "name": "Kedaton", "kecamatan": "Kedaton",

@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import lxml.html
 import pytest
+import shared_paths
 
 from monitor import viewport
 
-CASES = json.loads((Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mobile"
+CASES = json.loads((shared_paths.CORPUS / "mobile"
                     / "viewport_cases.json").read_text(encoding="utf-8"))
 LIGHTHOUSE = (CASES["computed_artifact_cases"] + CASES["audit_cases"]
               + CASES["smoke_test_cases"])
