@@ -3,7 +3,7 @@
     python benchmarks/content.py [--repeat 5]
 
 Prints, for the real pages of ../shared/corpus (all honest) and for the scripted pages of
-monitor/fleet_content.py: median, 90th percentile and worst time of ``ContentCheck.run`` per
+tests/fleet_content.py: median, 90th percentile and worst time of ``ContentCheck.run`` per
 page (best of ``--repeat`` runs, the lxml parse excluded: it is cached on the snapshot and
 shared with the other checks), how many honest pages were flagged (should be 0) and how many
 scripted pages got exactly their expected flags.
@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor.checks.content import ContentCheck, crawler_request
-from monitor.fleet import Page
-from monitor.fleet_content import CONTENT_FLAGS, content_sites
-from monitor.snapshot import Fetched, Snapshot
+from monitor.checks.content.check import ContentCheck, crawler_request
+from monitor.core.snapshot import Fetched, Snapshot
+from monitor.demo.fleet import Page
+
+# The scripted sites are test fixtures; they live in tests/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fleet_content import CONTENT_FLAGS, content_sites  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 URL = "https://kelurahan.example.go.id/"

@@ -16,13 +16,13 @@ import asyncio
 import time
 from pathlib import Path
 
-from monitor.discover import DiscoverOptions, Discovery, discover
-from monitor.discover_fetch import Limits
-from monitor.discover_names import Area, AreaIndex
-from monitor.fetch import default_ssl_context
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.names import slug
-from monitor.targets import Target, load
+from monitor.core.names import slug
+from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.discover.fetch import Limits
+from monitor.discover.names import Area, AreaIndex
+from monitor.discover.run import DiscoverOptions, Discovery, discover
+from monitor.sweep.fetch import default_ssl_context
+from monitor.targets.loader import Target, load
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "bandarlampungkota.go.id"

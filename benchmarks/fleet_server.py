@@ -13,7 +13,7 @@ import random
 import resource
 import sys
 
-from monitor.fleet import Fleet, FleetSite, Page
+from monitor.demo.fleet import Fleet, FleetSite, Page
 
 # A page shaped like a kelurahan WordPress home page (~35 KB): header date widget, posts with
 # dates, sidebar, footer, a stylesheet link. Checks do realistic work on it.

@@ -32,9 +32,9 @@ from typing import Any
 
 import lxml.html
 
-from monitor.checks.freshness_article import article_date
-from monitor.checks.freshness_page import newest_on_page
-from monitor.clock import JAKARTA
+from monitor.checks.freshness.article import article_date
+from monitor.checks.freshness.page import newest_on_page
+from monitor.core.clock import JAKARTA
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

@@ -19,11 +19,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor import browser
-from monitor.checks.mobile import MobileCheck
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.fleet_mobile import mobile_sites
-from monitor.snapshot import Fetched, Snapshot
+from monitor.checks.mobile.check import MobileCheck
+from monitor.core.snapshot import Fetched, Snapshot
+from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.sweep import browser
+
+# The scripted sites are test fixtures; they live in tests/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fleet_mobile import mobile_sites  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mobile"
 CHECK = MobileCheck()

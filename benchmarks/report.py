@@ -17,11 +17,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.clock import JAKARTA
+from monitor.core.clock import JAKARTA
 from monitor.report import build_week, write_week
 from monitor.report.render import environment, render_city, render_kecamatan
 from monitor.store import Result, Store
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 YEAR, WEEK = 2026, 47
 MONDAY = datetime(2026, 11, 16, tzinfo=JAKARTA)

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from monitor.admin import create_app
-from monitor.review import needs_action
+from monitor.admin.review import needs_action
 from monitor.store import Result, Store
 from monitor.store.reviews import add_review
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 

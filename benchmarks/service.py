@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from monitor.demo import run_demo
+from monitor.demo.run import run_demo
 from monitor.store import Store
 from monitor.store.locks import sweep_lock
 

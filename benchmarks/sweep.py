@@ -21,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from monitor.jobs import _sweep_into_store
+from monitor.service.jobs import _sweep_into_store
 from monitor.store import Store
-from monitor.sweep import Sweeper, SweepOptions
-from monitor.targets import Target
+from monitor.sweep.sweeper import Sweeper, SweepOptions
+from monitor.targets.loader import Target
 
 HERE = Path(__file__).resolve().parent
 

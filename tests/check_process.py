@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from monitor.fleet import Fleet
+from monitor.demo.fleet import Fleet
 from monitor.store import Store
 
 

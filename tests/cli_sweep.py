@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from monitor.cli import main
-from monitor.fleet import Fleet
-from monitor.targets import COLUMNS
+from monitor.demo.fleet import Fleet
+from monitor.targets.loader import COLUMNS
 
 
 @contextlib.contextmanager

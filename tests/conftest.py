@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from monitor.fleet import Fleet, FleetSite
+from monitor.demo.fleet import Fleet, FleetSite
 from monitor.store import Store
-from monitor.targets import COLUMNS
+from monitor.targets.loader import COLUMNS
 
 PG_URL = os.environ.get("MONITOR_TEST_PG_URL", "")
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from monitor.clock import JAKARTA
+from monitor.core.clock import JAKARTA
 from monitor.store import Result, Store
 from monitor.store.reviews import add_review
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 YEAR, WEEK = 2026, 47
 MONDAY = datetime(2026, 11, 16, tzinfo=JAKARTA)

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 import shared_paths
+from fleet_mobile import MOBILE, mobile_sites
 
-from monitor import browser
-from monitor.checks.mobile import BLOCKING, Mobile
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.fleet_mobile import MOBILE, mobile_sites
-from monitor.sweep import Sweeper, SweepOptions
-from monitor.targets import Target
+from monitor.checks.mobile.check import BLOCKING, Mobile
+from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.sweep import browser
+from monitor.sweep.sweeper import Sweeper, SweepOptions
+from monitor.targets.loader import Target
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,7 +1,7 @@
 """Content health (issue 5): hacked, placeholder, suspended, empty and defaced sites.
 
 Unit tests judge hand-made snapshots (fast, one rule at a time); the fleet tests at the end
-sweep the scripted sites of monitor/fleet_content.py, and the real Indonesian pages of the
+sweep the scripted sites of tests/fleet_content.py, and the real Indonesian pages of the
 shared corpus, through `monitor check` and `monitor export` as an operator would.
 """
 
@@ -16,18 +16,18 @@ from typing import Any
 import pytest
 import shared_paths
 from cli_sweep import sweep_and_export
-
-from monitor.checks.content import CRAWLER_UA, ContentCheck, ContentHealth, crawler_request
-from monitor.checks.content_vocab import vocabulary
-from monitor.errors import ConfigError
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.fleet_content import (
+from fleet_content import (
     CONTENT_FLAGS,
     SPAM_LANDING,
     content_sites,
     kelurahan_page,
 )
-from monitor.snapshot import Fetched, Snapshot
+
+from monitor.checks.content.check import CRAWLER_UA, ContentCheck, ContentHealth, crawler_request
+from monitor.checks.content.vocab import vocabulary
+from monitor.core.errors import ConfigError
+from monitor.core.snapshot import Fetched, Snapshot
+from monitor.demo.fleet import Fleet, FleetSite, Page
 
 URL = "https://sukarame.bandarlampungkota.go.id/"
 CORPUS_ID = shared_paths.CORPUS / "id"
@@ -218,7 +218,7 @@ def test_a_clean_page_is_compared_with_the_crawler_view_about_once_a_day() -> No
     any gambling word is compared every sweep."""
     from datetime import timedelta
 
-    from monitor.snapshot import PreviousFinding
+    from monitor.core.snapshot import PreviousFinding
 
     def plan_after(hours: float, html: str) -> list[str]:
         snap = snapshot(fetched(html))

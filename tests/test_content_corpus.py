@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import pytest
 import shared_paths
 
-from monitor.checks.content import ContentCheck, crawler_request
-from monitor.snapshot import Fetched, Snapshot
+from monitor.checks.content.check import ContentCheck, crawler_request
+from monitor.core.snapshot import Fetched, Snapshot
 
 CORPUS = shared_paths.CORPUS
 PAGES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.glob("*/*.html"))

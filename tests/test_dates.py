@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from monitor.clock import JAKARTA
-from monitor.dates import find_dates, parse_datetime, part_of_range, plausible
+from monitor.checks.freshness.dates import find_dates, parse_datetime, part_of_range, plausible
+from monitor.core.clock import JAKARTA
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=JAKARTA)
 

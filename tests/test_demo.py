@@ -14,9 +14,9 @@ from typing import Any
 import lxml.html
 import pytest
 
-from monitor.clock import to_jakarta
-from monitor.demo import AREAS, EXPECTED, EXPECTED_HEADLINE
-from monitor.export import record
+from monitor.core.clock import to_jakarta
+from monitor.demo.run import AREAS, EXPECTED, EXPECTED_HEADLINE
+from monitor.report.export import record
 from monitor.report.i18n import t
 from monitor.store import Store
 

@@ -17,17 +17,17 @@ from pathlib import Path
 import pytest
 
 from monitor import USER_AGENT
-from monitor.discover import DiscoverOptions, Discovery, discover
-from monitor.discover_apply import apply
-from monitor.discover_fetch import Limits
-from monitor.discover_names import AreaIndex
-from monitor.discover_output import render, safe_cell
-from monitor.discover_verify import judge, page_facts
-from monitor.errors import UsageError
-from monitor.fetch import default_ssl_context
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.snapshot import Fetched
-from monitor.targets import Target, load, parse
+from monitor.core.errors import UsageError
+from monitor.core.snapshot import Fetched
+from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.discover.apply import apply
+from monitor.discover.fetch import Limits
+from monitor.discover.names import AreaIndex
+from monitor.discover.output import render, safe_cell
+from monitor.discover.run import DiscoverOptions, Discovery, discover
+from monitor.discover.verify import judge, page_facts
+from monitor.sweep.fetch import default_ssl_context
+from monitor.targets.loader import Target, load, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "bandarlampungkota.go.id"

@@ -16,11 +16,11 @@ from conftest import CliResult
 from smtp_server import PASSWORD, USER, Delivered, SmtpServer, Tls, free_port, make_tls
 from sqlmodel import select
 
-from monitor import mailer
+from monitor.mail import smtp as mailer
 from monitor.report import write_week
 from monitor.store import Result, Site, Store
 from monitor.store.emails import week_rows
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor.export import FIELDS
+from monitor.report.export import FIELDS
 from monitor.store import Result, Store
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 SPEC_FIELDS = [
     "code", "level", "name", "kecamatan", "url", "checked_at", "available", "status_code",

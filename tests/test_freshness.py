@@ -12,11 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from monitor.checks.freshness import MAX_EXTRA, FreshnessCheck, wanted
-from monitor.clock import JAKARTA
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.fleet_freshness import (
+from fleet_freshness import (
     DEAD_POST,
     PROSE,
     _page,
@@ -25,10 +21,14 @@ from monitor.fleet_freshness import (
     freshness_sites,
     indo,
 )
-from monitor.snapshot import Fetched, PreviousFinding, Snapshot
+
+from monitor.checks.freshness.check import MAX_EXTRA, FreshnessCheck, wanted
+from monitor.core.clock import JAKARTA
+from monitor.core.snapshot import Fetched, PreviousFinding, Snapshot
+from monitor.demo.fleet import Fleet, FleetSite, Page
 from monitor.store import Store
-from monitor.sweep import SiteResult, Sweeper, SweepOptions
-from monitor.targets import Target
+from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
+from monitor.targets.loader import Target
 
 OPTIONS = {"aktif_days": 30, "kurang_aktif_days": 90}
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
@@ -301,7 +301,7 @@ def _home(body: str) -> Any:
 
 
 def test_post_permalinks_in_a_listing_date_a_site_that_prints_no_dates() -> None:
-    from monitor.checks.freshness_page import newest_on_page
+    from monitor.checks.freshness.page import newest_on_page
     home = _home(
         '<div class="recent-posts"><ul>'
         '<li><a href="/2026/10/02/kerja-bakti-rt-05/">Kerja bakti RT 05</a></li>'
@@ -323,7 +323,7 @@ def test_post_permalinks_in_a_listing_date_a_site_that_prints_no_dates() -> None
     '<nav><a href="/2026/11/22/profil-lurah/">Profil lurah</a></nav>',
 ])
 def test_trap_links_do_not_date_a_site(trap: str) -> None:
-    from monitor.checks.freshness_page import newest_on_page
+    from monitor.checks.freshness.page import newest_on_page
     old = '<div class="recent"><a href="/2024/07/22/lomba-17-agustus/">Lomba</a></div>'
     best = newest_on_page(_home(old + trap), "https://kel.example/", NOW)
     assert best is not None

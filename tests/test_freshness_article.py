@@ -10,9 +10,9 @@ from typing import Any
 import lxml.html
 import pytest
 
-from monitor.checks import freshness_article
-from monitor.checks.freshness_article import article_date, url_date
-from monitor.clock import JAKARTA
+from monitor.checks.freshness import article as freshness_article
+from monitor.checks.freshness.article import article_date, url_date
+from monitor.core.clock import JAKARTA
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=JAKARTA)
 META = ('<meta property="article:published_time" content="2023-02-06T08:15:00+07:00">'

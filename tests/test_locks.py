@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from check_process import fleet_targets, start_check, wait_for_running_sweep
+from fleet_sites import HEALTHY_HTML
 from sqlalchemy import insert
 
-from monitor.errors import LockedError
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.fleet_sites import HEALTHY_HTML
+from monitor.core.errors import LockedError
+from monitor.demo.fleet import Fleet, FleetSite, Page
 from monitor.store import Store
 from monitor.store.locks import RowLock, lock_holder, sweep_lock
 from monitor.store.models import SweepLockRow

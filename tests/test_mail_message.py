@@ -1,4 +1,4 @@
-"""monitor.mail_message: subject, parts, escaping and header safety of a report email."""
+"""monitor.mail.message: subject, parts, escaping and header safety of a report email."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import mail_message
-from monitor.mail_message import MessageError, build_message, one_line, subject
+from monitor.mail import message as mail_message
+from monitor.mail.message import MessageError, build_message, one_line, subject
 
 NOW = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
 SENDER = "monitor@bandarlampungkota.go.id"

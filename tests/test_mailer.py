@@ -1,4 +1,4 @@
-"""monitor.mailer against a real SMTP server on loopback (aiosmtpd, TLS from trustme)."""
+"""monitor.mail.smtp against a real SMTP server on loopback (aiosmtpd, TLS from trustme)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from email.message import EmailMessage
 import pytest
 from smtp_server import PASSWORD, USER, SmtpServer, Tls, free_port, make_tls
 
-from monitor.errors import ConfigError
-from monitor.mailer import Mailer, ServerUnavailable, SmtpSettings, check_settings
+from monitor.core.errors import ConfigError
+from monitor.mail.smtp import Mailer, ServerUnavailable, SmtpSettings, check_settings
 
 SENDER = "monitor@bandarlampungkota.go.id"
 

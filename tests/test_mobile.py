@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 import shared_paths
+from fleet_mobile import MOBILE, mobile_sites
 
-from monitor.checks import mobile_taps
-from monitor.checks.mobile import BLOCKING, WEIGHTS, Mobile, MobileCheck
-from monitor.checks.mobile_css import MAX_RULES, StyleSheets, media_applies
-from monitor.fleet import Fleet
-from monitor.fleet_mobile import MOBILE, mobile_sites
-from monitor.snapshot import Fetched, Snapshot
-from monitor.sweep import Sweeper, SweepOptions
-from monitor.targets import Target
+from monitor.checks.mobile import taps as mobile_taps
+from monitor.checks.mobile.check import BLOCKING, WEIGHTS, Mobile, MobileCheck
+from monitor.checks.mobile.css import MAX_RULES, StyleSheets, media_applies
+from monitor.core.snapshot import Fetched, Snapshot
+from monitor.demo.fleet import Fleet
+from monitor.sweep.sweeper import Sweeper, SweepOptions
+from monitor.targets.loader import Target
 
 CORPUS = shared_paths.CORPUS / "mobile"
 MANIFEST = [e for e in json.loads((CORPUS / "manifest.json").read_text())

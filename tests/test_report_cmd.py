@@ -9,7 +9,7 @@ from pathlib import Path
 import report_seed as seed
 from conftest import CliResult
 
-from monitor.clock import last_complete_week
+from monitor.core.clock import last_complete_week
 from monitor.store import Store
 
 Run = Callable[..., CliResult]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import report_seed as seed
 
-from monitor.clock import JAKARTA
+from monitor.core.clock import JAKARTA
 from monitor.report import build_week, write_week
 from monitor.report.data import percentile
 from monitor.report.model import SiteWeek, WeekReport

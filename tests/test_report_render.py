@@ -140,7 +140,7 @@ def test_autoescape_is_always_on() -> None:
 def test_indonesian_dates_and_numbers() -> None:
     from datetime import date, datetime
 
-    from monitor.clock import JAKARTA
+    from monitor.core.clock import JAKARTA
 
     assert format_date(date(2026, 11, 23), "id") == "Senin, 23 November 2026"
     assert format_date(date(2026, 3, 12), "id", weekday=False) == "12 Maret 2026"

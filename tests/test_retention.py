@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from monitor.clock import JAKARTA
-from monitor.retention import prune, week_start_cutoff
+from monitor.core.clock import JAKARTA
+from monitor.service.retention import prune, week_start_cutoff
 from monitor.store import Result, Store
 from monitor.store.models import EmailSent
 from monitor.store.reviews import add_review, history
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 SITES = [Target("18.71.01", "kecamatan", "Kedaton", "Kedaton", "https://kedaton.example.test/",
                 ()),

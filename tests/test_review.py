@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from review_seed import DOWN, NO_SITE, NOW, UP_AKTIF, healthy_week, stale, sweep
 
-from monitor.errors import UsageError
-from monitor.review import needs_action
+from monitor.admin.review import needs_action
+from monitor.core.errors import UsageError
 from monitor.store import Store
 from monitor.store.reviews import add_review, history, latest_reviews
 

@@ -17,10 +17,10 @@ import pytest
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.base import BaseScheduler
 
-from monitor import settings
-from monitor.clock import JAKARTA
-from monitor.errors import ConfigError
-from monitor.scheduler import (
+from monitor.core import settings
+from monitor.core.clock import JAKARTA
+from monitor.core.errors import ConfigError
+from monitor.service.scheduler import (
     Children,
     JobFailed,
     JobSkipped,
@@ -141,7 +141,7 @@ def test_a_machine_that_slept_runs_no_backlog(
     run_until(scheduler, clock, wib(23, 0, 30))
     assert fired == [("sweep", wib(23, 0))]
     clock.now = wib(23, 12, 20)  # suspended from 00:30 to 12:20: missed 03:30, 06:00, 07:00, 12:00
-    with caplog.at_level(logging.WARNING, logger="monitor.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="monitor.service.scheduler"):
         scheduler.tick()
     # one sweep for 06:00+12:00 (coalesced; 12:00 is within the hour of grace); the report and
     # the pruning are more than an hour late: skipped, not run as a backlog
@@ -176,7 +176,7 @@ def test_each_job_logs_one_line_with_its_outcome(caplog: pytest.LogCaptureFixtur
     def crashing() -> str:
         raise ZeroDivisionError("bug")
 
-    with caplog.at_level(logging.INFO, logger="monitor.scheduler"):
+    with caplog.at_level(logging.INFO, logger="monitor.service.scheduler"):
         for func in (lambda: "sweep 3 complete: 147 targets", locked, failing, crashing):
             logged(JobSpec("sweep", "0 */6 * * *", func))()  # never raises
     outcomes = [r.getMessage() for r in caplog.records if "started" not in r.getMessage()]

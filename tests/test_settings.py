@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import settings
-from monitor.errors import ConfigError
+from monitor.core import settings
+from monitor.core.errors import ConfigError
 
 
 def test_environment_wins_over_monitor_toml_which_wins_over_defaults(tmp_path: Path) -> None:

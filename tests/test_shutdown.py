@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from check_process import fleet_targets, start_check, wait_for_running_sweep
+from fleet_sites import HEALTHY_HTML
 
-from monitor.fleet import Fleet, FleetRequest, FleetSite, Page
-from monitor.fleet_sites import HEALTHY_HTML
+from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.store import Store
 
 SLOW = threading.Event()

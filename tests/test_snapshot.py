@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from monitor.snapshot import Fetched
+from monitor.core.snapshot import Fetched
 
 
 def page(body: bytes, content_type: str = "text/html") -> Fetched:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from monitor import settings
 from monitor.cli.status_cmd import status_lines
+from monitor.core import settings
 from monitor.store import Result, Store
 from monitor.store.emails import Outcome, record
 from monitor.store.locks import sweep_lock
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 SITES = [Target("18.71.01", "kecamatan", "Kedaton", "Kedaton", "https://kedaton.example.test/",
                 ()),

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from monitor.errors import DatabaseError
+from monitor.core.errors import DatabaseError
 from monitor.store import Result, Store
 from monitor.store.migrations import MIGRATIONS
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 T0 = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
 
@@ -143,7 +143,7 @@ def test_reading_commands_refuse_a_missing_database_file(
 def test_the_sweep_writes_every_result_column() -> None:
     """The sweep stores plain rows (jobs.to_row); a column added to Result must be added
     there too, or sweeps would silently leave it empty."""
-    from monitor.jobs import ROW_DEFAULTS
+    from monitor.service.jobs import ROW_DEFAULTS
 
     columns = {c.name for c in Result.__table__.columns}  # type: ignore[attr-defined]
     written = set(ROW_DEFAULTS) | {"checked_at", "findings", "failed_checks", "attempts"}

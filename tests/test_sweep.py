@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from cli_sweep import sweep_and_export
+from fleet_sites import AVAILABILITY, HEALTHY_HTML, availability_sites
 
-from monitor.fleet import Fleet, FleetSite, Page
-from monitor.fleet_sites import AVAILABILITY, HEALTHY_HTML, availability_sites
+from monitor.demo.fleet import Fleet, FleetSite, Page
 from monitor.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +170,8 @@ def test_a_hostile_page_is_judged_off_the_event_loop(
     import asyncio
 
     from monitor import checks
-    from monitor.sweep import Sweeper, SweepOptions
-    from monitor.targets import Target
+    from monitor.sweep.sweeper import Sweeper, SweepOptions
+    from monitor.targets.loader import Target
 
     fleet = fleet_factory([FleetSite("hostile", {"/": Page(body=hostile_page())}),
                            FleetSite("normal", {"/": Page(body=HEALTHY_HTML)})])

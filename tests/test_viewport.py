@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 import shared_paths
 
-from monitor import viewport
+from monitor.checks.mobile import viewport
 
 CASES = json.loads((shared_paths.CORPUS / "mobile"
                     / "viewport_cases.json").read_text(encoding="utf-8"))

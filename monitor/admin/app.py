@@ -1,7 +1,7 @@
 """The admin page: the sites that need action, and a form to record a review on each.
 
 Flask with server-rendered Jinja templates (autoescape on for .html, so every string from a
-site or targets.csv is escaped) and no JavaScript. Reading goes through ``monitor.review``,
+site or targets.csv is escaped) and no JavaScript. Reading goes through ``monitor.admin.review``,
 writing through ``monitor.store.reviews``: the page holds no SQL and no judgement of its own.
 """
 
@@ -18,9 +18,9 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from monitor.admin import security
-from monitor.clock import Clock, system_clock, to_jakarta
-from monitor.errors import UsageError
-from monitor.review import REASONS, needs_action
+from monitor.admin.review import REASONS, needs_action
+from monitor.core.clock import Clock, system_clock, to_jakarta
+from monitor.core.errors import UsageError
 from monitor.store import Store
 from monitor.store.reviews import MAX_BY, MAX_NOTE, STATUSES, add_review, history
 

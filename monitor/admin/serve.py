@@ -12,8 +12,8 @@ import ipaddress
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from monitor.admin.app import create_app
-from monitor.clock import Clock, system_clock
-from monitor.errors import ConfigError
+from monitor.core.clock import Clock, system_clock
+from monitor.core.errors import ConfigError
 from monitor.store import Store
 
 

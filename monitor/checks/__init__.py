@@ -15,10 +15,10 @@ from typing import Any
 
 from monitor.checks.availability import AvailabilityCheck
 from monitor.checks.base import Check, Evidence, Finding
-from monitor.checks.content import ContentCheck
-from monitor.checks.freshness import FreshnessCheck
-from monitor.checks.mobile import MobileCheck
-from monitor.snapshot import Request, Snapshot
+from monitor.checks.content.check import ContentCheck
+from monitor.checks.freshness.check import FreshnessCheck
+from monitor.checks.mobile.check import MobileCheck
+from monitor.core.snapshot import Request, Snapshot
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.checks.base import Evidence
-from monitor.snapshot import Request, Snapshot
+from monitor.core.snapshot import Request, Snapshot
 
 
 @dataclass

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from monitor.snapshot import Request, Snapshot
+from monitor.core.snapshot import Request, Snapshot
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from monitor.cli import (
     serve_cmd,
     status_cmd,
 )
-from monitor.errors import MonitorError, UsageError
-from monitor.shutdown import sigterm_interrupts
+from monitor.core.errors import MonitorError, UsageError
+from monitor.service.shutdown import sigterm_interrupts
 from monitor.store.db import SQLITE_BUSY_MS
 
 

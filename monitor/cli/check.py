@@ -18,11 +18,11 @@ from monitor.cli.common import (
     only_option,
     open_store,
 )
-from monitor.errors import UsageError
-from monitor.fetch import ssl_context_for
-from monitor.jobs import Progress, run_sweep
-from monitor.settings import Config
-from monitor.sweep import SiteResult, SweepOptions
+from monitor.core.errors import UsageError
+from monitor.core.settings import Config
+from monitor.service.jobs import Progress, run_sweep
+from monitor.sweep.fetch import ssl_context_for
+from monitor.sweep.sweeper import SiteResult, SweepOptions
 
 
 def sweep_options(config: Config, timeout: float | None, concurrency: int | None) -> SweepOptions:
@@ -98,7 +98,7 @@ def check(targets_path: str | None, db: str | None, timeout: float | None,
 @db_option
 def sites(db: str | None) -> None:
     """A table of targets with their last status."""
-    from monitor.export import record
+    from monitor.report.export import record
 
     config = load_config()
     store = open_store(config, db)

@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 
 import click
 
-from monitor import settings, targets
+from monitor.core import settings
 from monitor.store import Store, open_engine
+from monitor.targets import loader as targets
 
 F = TypeVar("F", bound=Callable[..., Any])
 

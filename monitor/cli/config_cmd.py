@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from monitor import settings
+from monitor.core import settings
 
 
 @click.command()

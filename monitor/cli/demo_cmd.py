@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from monitor.demo import AREAS, run_demo
+from monitor.demo.run import AREAS, run_demo
 
 
 @click.command()

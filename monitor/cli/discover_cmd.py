@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from monitor import discover_apply, discover_output
 from monitor.cli.common import load_config, load_targets
-from monitor.discover import DiscoverOptions
-from monitor.discover import discover as run_discovery
-from monitor.fetch import Resolver, ssl_context_for
+from monitor.discover import apply as discover_apply
+from monitor.discover import output as discover_output
+from monitor.discover.run import DiscoverOptions
+from monitor.discover.run import discover as run_discovery
+from monitor.sweep.fetch import Resolver, ssl_context_for
 
 # Where host names resolve: None is the system's DNS. Tests put the fleet here (issue 10).
 RESOLVER: Resolver | None = None

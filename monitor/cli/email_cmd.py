@@ -9,15 +9,15 @@ from pathlib import Path
 
 import click
 
-from monitor import mail_job
 from monitor.cli.common import db_option, load_config, only_codes, only_option, open_store
-from monitor.clock import last_complete_week, system_clock
-from monitor.errors import ConfigError, MailError, UsageError
-from monitor.mail_job import MailOptions, split_addresses
-from monitor.mail_message import WORDS
-from monitor.mailer import Mailer, SmtpSettings
-from monitor.settings import Config
-from monitor.targets import email_problem
+from monitor.core.clock import last_complete_week, system_clock
+from monitor.core.errors import ConfigError, MailError, UsageError
+from monitor.core.settings import Config
+from monitor.mail import job as mail_job
+from monitor.mail.job import MailOptions, split_addresses
+from monitor.mail.message import WORDS
+from monitor.mail.smtp import Mailer, SmtpSettings
+from monitor.targets.loader import email_problem
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from monitor import export as exporter
 from monitor.cli.common import db_option, load_config, open_store
-from monitor.errors import UsageError
+from monitor.core.errors import UsageError
+from monitor.report import export as exporter
 
 
 @click.command()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from monitor.cli.common import db_option, load_config, open_store
-from monitor.clock import system_clock
-from monitor.errors import UsageError
-from monitor.retention import prune as prune_store
+from monitor.core.clock import system_clock
+from monitor.core.errors import UsageError
+from monitor.service.retention import prune as prune_store
 
 
 @click.command()

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from monitor.cli.common import db_option, load_config, open_store
-from monitor.clock import last_complete_week
-from monitor.errors import ConfigError, UsageError
+from monitor.core.clock import last_complete_week
+from monitor.core.errors import ConfigError, UsageError
 from monitor.report import write_week
 from monitor.report.i18n import LANGS
 

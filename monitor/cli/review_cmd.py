@@ -17,10 +17,10 @@ import sys
 
 import click
 
+from monitor.admin.review import ActionItem, needs_action
 from monitor.cli.common import db_option, load_config, open_store
-from monitor.clock import iso_jakarta, system_clock, to_jakarta
-from monitor.errors import UsageError
-from monitor.review import ActionItem, needs_action
+from monitor.core.clock import iso_jakarta, system_clock, to_jakarta
+from monitor.core.errors import UsageError
 from monitor.store.reviews import STATUSES, add_review, history
 
 CSV_FIELDS = ("code", "level", "name", "kecamatan", "url", "reasons", "summary", "evidence",

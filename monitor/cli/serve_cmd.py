@@ -1,7 +1,7 @@
 """`monitor serve`: run sweeps, the weekly report + email and pruning on a schedule.
 
 The schedule and its limits come from settings (``monitor config`` lists them); see
-monitor/scheduler.py for how jobs run and stop. SIGTERM or SIGINT (Ctrl-C) stop the service:
+monitor/service/scheduler.py for how jobs run and stop. SIGTERM or SIGINT (Ctrl-C) stop the service:
 the running job is asked to end cleanly and the service exits 0 once it has.
 """
 
@@ -17,9 +17,9 @@ from types import FrameType
 
 import click
 
-from monitor import scheduler
 from monitor.cli.common import db_option, load_config, open_store
-from monitor.errors import UsageError
+from monitor.core.errors import UsageError
+from monitor.service import scheduler
 from monitor.store import safe_url
 
 log = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ from datetime import datetime
 
 import click
 
-from monitor import scheduler
 from monitor.cli.common import db_option, load_config, open_store
-from monitor.clock import as_utc, last_complete_week, system_clock, to_jakarta
-from monitor.settings import Config
+from monitor.core.clock import as_utc, last_complete_week, system_clock, to_jakarta
+from monitor.core.settings import Config
+from monitor.service import scheduler
 from monitor.store import Store, Sweep, safe_url
 from monitor.store.emails import week_rows
 from monitor.store.locks import lock_holder

@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from monitor import export as exporter
-from monitor.clock import as_utc
-from monitor.errors import UsageError
+from monitor.core.clock import as_utc
+from monitor.core.errors import UsageError
+from monitor.report import export as exporter
 from monitor.report.data import build
 from monitor.report.i18n import check_lang
 from monitor.report.model import WeekReport
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 class KecamatanFile:
     code: str  # the kecamatan's site code, e.g. "18.71.01"
     name: str  # "Kedaton"
-    slug: str  # "kedaton" (monitor.names.slug)
+    slug: str  # "kedaton" (monitor.core.names.slug)
     path: Path  # reports/2026-W47/kecamatan-kedaton.html
     sites: int  # areas in this kecamatan incl. the kecamatan itself
     needs_action: int  # sites that need action

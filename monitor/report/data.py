@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from monitor import __version__
-from monitor.clock import as_utc, jakarta_date
-from monitor.names import name_key, slug
+from monitor.admin.review import review_state
+from monitor.core.clock import as_utc, jakarta_date
+from monitor.core.names import name_key, slug
 from monitor.report.i18n import check_lang, day_name, t, word
 from monitor.report.model import (
     Collection,
@@ -37,7 +38,6 @@ from monitor.report.model import (
 )
 from monitor.report.problems import judge, site_score
 from monitor.report.source import WeekInput
-from monitor.review import review_state
 from monitor.store import Result, Site
 from monitor.store.models import Review
 
@@ -211,7 +211,7 @@ def _screenshot(findings: Any) -> Path | None:
 def _review(review: Review | None, lang: str, site: Site,
             results: Sequence[Result]) -> ReviewInfo | None:
     """The newest review; ``reopened`` when this week's sweeps after a ``selesai`` still
-    find a reason for action (monitor.review, the same rule as `monitor inactive`)."""
+    find a reason for action (monitor.admin.review, the same rule as `monitor inactive`)."""
     state = review_state(review, site, results[-1] if results else None, results)
     if state is None:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from monitor.clock import to_jakarta
+from monitor.core.clock import to_jakarta
 
 LANGS = ("id", "en")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from monitor.clock import as_utc, iso_week_bounds
+from monitor.core.clock import as_utc, iso_week_bounds
 from monitor.store import Result, Site, Store, Sweep
 from monitor.store.models import Review
 from monitor.store.reviews import latest_reviews

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Engine, func, insert
 from sqlmodel import Session, col, select
 
-from monitor.clock import as_utc
-from monitor.snapshot import PreviousFinding
+from monitor.core.clock import as_utc
+from monitor.core.snapshot import PreviousFinding
 from monitor.store.db import open_engine, safe_url
 from monitor.store.models import Result, Site, Sweep
-from monitor.targets import Target
+from monitor.targets.loader import Target
 
 __all__ = ["Store", "Site", "Sweep", "Result", "SyncReport", "open_engine", "safe_url"]
 

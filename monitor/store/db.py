@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from monitor.errors import DatabaseError
+from monitor.core.errors import DatabaseError
 from monitor.store.migrations import migrate
 
 SQLITE_BUSY_MS = 30_000

@@ -36,8 +36,8 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from monitor.clock import Clock, as_utc, iso_jakarta, system_clock
-from monitor.errors import LockedError
+from monitor.core.clock import Clock, as_utc, iso_jakarta, system_clock
+from monitor.core.errors import LockedError
 from monitor.store.models import Sweep, SweepLockRow
 
 log = logging.getLogger(__name__)

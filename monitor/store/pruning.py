@@ -1,4 +1,4 @@
-"""SQL for the retention job (monitor/retention.py decides what goes; this deletes it)."""
+"""SQL for the retention job (monitor/service/retention.py decides what goes; this deletes it)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from monitor.errors import UsageError
+from monitor.core.errors import UsageError
 from monitor.store import Store
 from monitor.store.models import Review, Site
 

@@ -1,0 +1,184 @@
+"""The gambling-spam vocabulary: loaded from TOML, compiled once, matched against page text.
+
+The words live in ``monitor/data/judi_patterns.toml`` so an admin can read them; an admin's
+own file (setting ``spam_patterns_file``) adds to them without editing the package. Text is
+normalised before matching because spam hides from naive filters: NFKC folds full-width and
+"mathematical bold" letters (``ｓｌｏｔ``, ``𝐬𝐥𝐨𝐭``) to ASCII, and zero-width characters
+inserted inside words (``sl\u200bot``) are removed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from monitor.core.errors import ConfigError
+
+TIERS = ("promo", "topic", "weak")
+_LISTS = (*TIERS, "anti", "honest", "promo_patterns")
+_INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff]+")
+# Characters NFKC folds into ASCII letters or digits: full-width forms, mathematical
+# alphanumerics, enclosed and small-capital letters, ligatures, super/subscripts.
+_COMPAT = re.compile("[\u00aa\u00b2\u00b3\u00b9\u00ba\u1d00-\u1dbf\u2070-\u209f"
+                     "\u2100-\u214f\u2460-\u24ff\ufb00-\ufb06\uff00-\uffef"
+                     "\U0001d400-\U0001d7ff\U0001f100-\U0001f1ff]")
+_SEP = r"[\s._\-]*"
+
+
+def normalise(text: str) -> str:
+    """Lower-case NFKC text with invisible characters dropped. Whitespace is left as it is
+    (page text arrives collapsed; a space in a term matches any run of separators)."""
+    if text.isascii():  # the common case skips the Unicode work
+        return text.lower()
+    if _COMPAT.search(text):  # NFKC costs ~1 ms per 40 KB: only when it changes letters
+        text = unicodedata.normalize("NFKC", text)
+    return _INVISIBLE.sub("", text).lower()
+
+
+def _key(term: str) -> str:
+    return re.sub(r"[\s._\-]+", "", term)
+
+
+@dataclass(frozen=True)
+class Hits:
+    """The distinct gambling terms found in one piece of text, by tier."""
+
+    terms: dict[str, str] = field(default_factory=dict)  # term -> tier
+    first_at: int = -1  # offset of the first promo/topic match in the normalised text
+    anti: str = ""  # an anti-gambling word found, if any
+
+    def tier(self, name: str) -> list[str]:
+        return [t for t, tier in self.terms.items() if tier == name]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.terms)
+
+
+class Vocabulary:
+    """Compiled matchers for one set of word lists."""
+
+    def __init__(self, lists: dict[str, list[str]]) -> None:
+        self.tier_of: dict[str, tuple[str, str]] = {}  # key -> (term, tier)
+        for tier in reversed(TIERS):  # a term listed twice keeps its strongest tier
+            for term in lists.get(tier, []):
+                norm = normalise(term).strip()
+                if norm:
+                    self.tier_of[_key(norm)] = (norm, tier)
+        self.terms_re = _alternation(t for t, _ in self.tier_of.values())
+        self.patterns = [_compile(p) for p in lists.get("promo_patterns", [])]
+        self.anti_re = _alternation(normalise(w).strip() for w in lists.get("anti", []))
+        self.honest_re = _alternation(normalise(w).strip() for w in lists.get("honest", []))
+
+    def scan(self, text: str, *, normalised: bool = False) -> Hits:
+        """Distinct terms in ``text`` (honest phrases blanked first)."""
+        norm = text if normalised else normalise(text)
+        if not self._found(norm):  # most text has no term at all: one pass and done
+            return Hits()
+        if self.honest_re is not None and self.honest_re.search(norm):
+            norm = self.honest_re.sub(lambda m: " " * len(m.group(0)), norm)
+        terms: dict[str, str] = {}
+        first = -1
+        for match in self.terms_re.finditer(norm) if self.terms_re is not None else ():
+            term, tier = self.tier_of[_key(match.group(0))]
+            terms.setdefault(term, tier)
+            if tier != "weak" and first < 0:
+                first = match.start()
+        for pattern in self.patterns:
+            for match in pattern.finditer(norm):
+                terms[match.group(0)] = "promo"
+                first = match.start() if first < 0 else min(first, match.start())
+        anti = ""
+        if terms and self.anti_re is not None and (found := self.anti_re.search(norm)):
+            anti = found.group(0)
+        return Hits(terms, first, anti)
+
+    def _found(self, norm: str) -> bool:
+        if self.terms_re is not None and self.terms_re.search(norm):
+            return True
+        return any(p.search(norm) for p in self.patterns)
+
+
+def _alternation(words: Any) -> re.Pattern[str] | None:
+    """One regex for many words, as a trie ("slot(?:[sep]*gacor)?..."): Python's engine
+    then tests a handful of branches per position instead of every word (measured 1.1 ms vs
+    3.2 ms on a 34 KB page)."""
+    trie: dict[str, Any] = {}
+    for word in {w for w in words if w}:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    if not trie:
+        return None
+    return re.compile(rf"(?<![a-z]){_trie_pattern(trie)}(?![a-z])")
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [(_SEP if char == " " else re.escape(char)) + _trie_pattern(child)
+                for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"spam pattern {pattern!r} is not a valid regular expression: {exc}")\
+            from None
+
+
+def _read(path: Path | None) -> dict[str, list[str]]:
+    if path is None:
+        raw = resources.files("monitor").joinpath("data/judi_patterns.toml").read_text("utf-8")
+        origin = "monitor/data/judi_patterns.toml"
+    else:
+        origin = str(path)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"spam_patterns_file {origin}: cannot read: {exc}") from None
+    try:
+        table = tomllib.loads(raw).get("judi", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    lists: dict[str, list[str]] = {}
+    for name, value in table.items():
+        if name not in _LISTS or not isinstance(value, list) \
+                or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{origin}: [judi] {name} must be one of {', '.join(_LISTS)}"
+                              " and a list of strings")
+        lists[name] = value
+    return lists
+
+
+@functools.lru_cache(maxsize=8)
+def _load(extra: str, mtime: float) -> Vocabulary:
+    lists = _read(None)
+    if extra:
+        for name, words in _read(Path(extra)).items():
+            lists[name] = [*lists.get(name, []), *words]
+    return Vocabulary(lists)
+
+
+def vocabulary(extra_file: str = "") -> Vocabulary:
+    """The packaged vocabulary plus an admin's extra file (re-read when it changes).
+
+    Raises ConfigError when the extra file is missing or malformed: a silent fallback would
+    hide the admin's words without telling anyone."""
+    mtime = 0.0
+    if extra_file:
+        try:
+            mtime = Path(extra_file).stat().st_mtime
+        except OSError as exc:
+            raise ConfigError(f"spam_patterns_file {extra_file}: cannot read: {exc}") from None
+    return _load(extra_file, mtime)

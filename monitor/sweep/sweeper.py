@@ -1,0 +1,287 @@
+"""The sweep: fetch every site within its deadline, then hand each snapshot to the checks.
+
+Flow per site: wait for a slot on its host (at most ``per_host`` connections to one host, so
+the shared kelurahan portal is not hammered), then a global slot (``concurrency``), then:
+
+1. the home page, within the deadline (``timeout``: DNS, connect, TLS, headers, body);
+2. one retry after ``retry_pause`` for ``connect``, ``timeout`` and 5xx, with a fresh
+   deadline, so one lost packet does not mark a kecamatan down (both attempts recorded);
+3. the extra URLs checks ask for (``checks.plan``), within what is left of the successful
+   attempt's deadline and at most ``max_extra`` of them;
+4. the checks, on the event loop, one check per loop step (``asyncio.sleep(0)`` between
+   them) so timers and sockets are served between checks. Not in a thread: measured here, a
+   CPU-bound thread beside the loop doubles the CPU per site at 500 connections (every
+   syscall of the loop thread then waits for the GIL: the convoy effect) and stalls the loop
+   for over a second. Checks parse with lxml (~1 ms for a 120 KB page) to stay cheap.
+
+A large fleet is split over processes, one event loop per core (``shards.py``). A stall
+probe records the longest time the event loop could not run (``stats["max_stall_ms"]``):
+above ~100 ms, healthy sites start timing out because of us, not them.
+
+Queueing time is never counted against a site's deadline: the clock starts when the site has
+its slots. The sweep knows nothing about SQL; results go to ``on_result``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import ssl
+import time
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from monitor import USER_AGENT, checks
+from monitor.checks import CheckOutcome
+from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
+from monitor.sweep.browser import SweepBrowser, sweep_stamp
+from monitor.sweep.fetch import FetchConfig, fetch, host_of, new_client, ssl_context_for
+from monitor.sweep.shards import run_sharded
+from monitor.targets.loader import Target
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+RETRY_ERRORS = frozenset({"connect", "timeout"})
+SHARD_FROM = 500  # sites; below this one process is cheaper than spawning more
+STALL_PROBE_S = 0.01
+# Snapshots larger than this (home page + extras) are judged in a worker process. Typical
+# kecamatan/kelurahan home pages are 30-300 KB and cost 2-20 ms on the loop; a hostile 5 MB
+# page cost ~1.7 s here even with every check capped.
+INLINE_BYTES = 600_000
+RAMP_S = 0.002  # between worker starts: 500 workers are all running after one second
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    timeout: float = 20.0
+    concurrency: int = 20
+    per_host: int = 2
+    max_bytes: int = 5_000_000
+    retry_pause: float = 2.0
+    max_extra: int = 10  # freshness <= 4, mobile CSS <= 4, content cloaking <= 1
+    max_plan_rounds: int = 3
+    user_agent: str = USER_AGENT
+    ca_bundle: str = ""  # extra CA certificates (PEM) to trust, besides certifi's
+    shards: int | None = None  # processes; None: one per core for large fleets
+    only_checks: tuple[str, ...] = ()  # run just these checks (benchmarks); () = all
+    browser: bool = False  # also audit each reachable home page in Chromium (monitor.sweep.browser)
+    screenshots_dir: str = "screenshots"  # where the browser audit keeps phone screenshots
+    check_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SiteResult:
+    """A site's snapshot summary and its check outcomes, ready for the store."""
+
+    code: str
+    url: str
+    taken_at: datetime
+    attempts: list[Attempt]
+    outcomes: list[CheckOutcome]
+    extra_urls: list[str]
+
+    def fields(self) -> dict[str, Any]:
+        """The SPEC export fields, merged from every check's finding."""
+        merged: dict[str, Any] = {}
+        for outcome in self.outcomes:
+            merged.update(outcome.fields)
+        return merged
+
+
+def interleave_hosts(targets: Sequence[Target]) -> list[Target]:
+    """Round-robin over hosts, so the 126 kelurahan of one shared portal do not queue up
+    at the front and hold every worker while waiting for their host's two slots."""
+    by_host: dict[str, deque[Target]] = defaultdict(deque)
+    for target in targets:
+        by_host[host_of(target.url) if target.url else ""].append(target)
+    queues = list(by_host.values())
+    order: list[Target] = []
+    while queues:
+        for queue in queues:
+            order.append(queue.popleft())
+        queues = [q for q in queues if q]
+    return order
+
+
+def _bytes_of(snapshot: Snapshot) -> int:
+    home = len(snapshot.home.body) if snapshot.home is not None else 0
+    return home + sum(len(f.body) for f in snapshot.extra.values())
+
+
+def _by_name(names: tuple[str, ...]) -> tuple[checks.Check, ...]:
+    return tuple(c for c in checks.CHECKS if c.name in names)
+
+
+def _run_named(snapshot: Snapshot, options: dict[str, Any],
+               names: tuple[str, ...]) -> list[CheckOutcome]:
+    """Entry point in the big-page worker process (checks are found again by name)."""
+    return checks.run_checks(snapshot, options, _by_name(names))
+
+
+def _plan_named(snapshot: Snapshot, names: tuple[str, ...]) -> list[Request]:
+    return checks.plan(snapshot, _by_name(names))
+
+
+def _retryable(home: Fetched) -> bool:
+    if home.error in RETRY_ERRORS:
+        return True
+    return home.error is None and home.status_code is not None and home.status_code >= 500
+
+
+class Sweeper:
+    def __init__(
+        self,
+        options: SweepOptions,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.options = options
+        self.ssl_context = ssl_context or ssl_context_for(options.ca_bundle)
+        self.clock = clock
+        self.stats: dict[str, float] = {"max_stall_ms": 0.0}
+        self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(options.per_host))
+        self._slots = asyncio.Semaphore(options.concurrency)
+        self._checks = tuple(c for c in checks.CHECKS
+                             if not options.only_checks or c.name in options.only_checks)
+        self._names = tuple(c.name for c in self._checks)
+        self._big_pages: ProcessPoolExecutor | None = None  # started on the first big page
+        self._browser: SweepBrowser | None = None
+
+    def shard_count(self, size: int) -> int:
+        if self.options.browser:
+            return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
+        if self.options.shards is not None:
+            return max(1, self.options.shards)
+        return min(os.cpu_count() or 1, 4) if size >= SHARD_FROM else 1
+
+    async def run(
+        self,
+        targets: Sequence[Target],
+        previous: Mapping[str, dict[str, PreviousFinding]] | None = None,
+    ) -> AsyncIterator[SiteResult]:
+        """Yield one SiteResult per target as each completes."""
+        previous = previous or {}
+        shards = self.shard_count(len(targets))
+        if shards > 1:
+            async for result in run_sharded(targets, previous, self.options, shards,
+                                            self.stats):
+                yield result
+            return
+        pending = deque(interleave_hosts(targets))
+        if self.options.browser:
+            self._browser = SweepBrowser(self.options.screenshots_dir, sweep_stamp(self.clock()),
+                                         self.options.timeout)
+        done: asyncio.Queue[SiteResult] = asyncio.Queue()
+
+        async def worker(index: int) -> None:
+            # A fixed pool of workers, not one task per site, started over a short ramp:
+            # 500 connections opened in one loop step stall the loop for most of a second.
+            await asyncio.sleep(index * RAMP_S)
+            while pending:
+                target = pending.popleft()
+                await done.put(await self._site(target, previous.get(target.code, {})))
+
+        tasks = [asyncio.create_task(self._probe_stalls())]
+        tasks += [asyncio.create_task(worker(i))
+                  for i in range(min(self.options.concurrency, len(targets)))]
+        try:
+            for _ in range(len(targets)):
+                yield await done.get()
+        finally:
+            for task in tasks:
+                task.cancel()
+            if self._browser is not None:
+                self._browser.close()
+            if self._big_pages is not None:
+                self._big_pages.shutdown(wait=False, cancel_futures=True)
+
+    async def _off_loop(self, func: Callable[..., T], *args: Any) -> T:
+        """Run ``func`` in a worker process: for big pages only, so a hostile 5 MB page
+        (a second or more of parsing and checks) never freezes the other sites' timers."""
+        if self._big_pages is None:
+            self._big_pages = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._big_pages, func, *args)
+
+    async def _probe_stalls(self) -> None:
+        """Sleep 10 ms at a time; any lateness is time the loop was blocked."""
+        loop = asyncio.get_running_loop()
+        while True:
+            start = loop.time()
+            await asyncio.sleep(STALL_PROBE_S)
+            late_ms = (loop.time() - start - STALL_PROBE_S) * 1000
+            if late_ms > self.stats["max_stall_ms"]:
+                self.stats["max_stall_ms"] = late_ms
+
+    async def _site(self, target: Target, previous: dict[str, PreviousFinding]) -> SiteResult:
+        snapshot = Snapshot(target.code, target.level, target.name, target.kecamatan,
+                            target.url, self.clock(), previous=previous)
+        if target.has_site:
+            async with self._host_slots[host_of(target.url)], self._slots:
+                await self._fetch_site(snapshot)
+            if self._browser is not None and snapshot.home is not None and snapshot.home.ok:
+                snapshot.browser = await self._browser.audit(target.code, snapshot.url)
+        if _bytes_of(snapshot) > INLINE_BYTES:
+            outcomes = await self._off_loop(_run_named, snapshot,
+                                            dict(self.options.check_options), self._names)
+        else:
+            outcomes = []
+            for check in self._checks:
+                await asyncio.sleep(0)  # let sockets and timers run between checks
+                outcomes += checks.run_checks(snapshot, self.options.check_options, (check,))
+        return SiteResult(target.code, target.url, snapshot.taken_at, snapshot.attempts,
+                          outcomes, list(snapshot.extra))
+
+    async def _fetch_site(self, snapshot: Snapshot) -> None:
+        opts = self.options
+        config = FetchConfig(opts.timeout, opts.max_bytes, opts.user_agent, self.ssl_context)
+        async with new_client(config, self.ssl_context) as client:
+            home = await self._attempt(client, snapshot)
+            if _retryable(home):
+                await asyncio.sleep(opts.retry_pause)
+                home = await self._attempt(client, snapshot)
+            snapshot.home = home
+            if home.ok:
+                deadline = time.monotonic() - (home.elapsed_ms or 0) / 1000 + opts.timeout
+                await self._fetch_extra(client, snapshot, deadline)
+
+    async def _attempt(self, client: Any, snapshot: Snapshot) -> Fetched:
+        started = self.clock()
+        home = await fetch(client, snapshot.url, timeout=self.options.timeout,
+                           max_bytes=self.options.max_bytes)
+        snapshot.attempts.append(Attempt(started, home.error, home.status_code,
+                                         home.elapsed_ms, home.error_detail))
+        return home
+
+    async def _fetch_extra(self, client: Any, snapshot: Snapshot, deadline: float) -> None:
+        """Ask the checks what else they need, round by round, until the budget is spent."""
+        budget = self.options.max_extra
+        for _round in range(self.options.max_plan_rounds):
+            if budget <= 0 or time.monotonic() >= deadline:
+                return
+            await asyncio.sleep(0)
+            if _bytes_of(snapshot) > INLINE_BYTES:
+                wanted = await self._off_loop(_plan_named, snapshot, self._names)
+            else:
+                wanted = checks.plan(snapshot, self._checks)
+            if not wanted:
+                return
+            for request in wanted[:budget]:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                snapshot.extra[request.key] = await fetch(
+                    client, request.url, timeout=left,
+                    max_bytes=min(request.max_bytes, self.options.max_bytes),
+                    user_agent=request.user_agent)
+                budget -= 1

@@ -1,0 +1,175 @@
+"""Load and validate targets.csv (columns fixed by the SPEC).
+
+The whole file is validated before anything else happens: every bad field is reported as
+``file:line: field: problem`` and nothing reaches the database until the file is clean.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from monitor.core.errors import TargetsError
+from monitor.core.names import name_key
+
+COLUMNS = ("code", "level", "name", "kecamatan", "url", "email")
+LEVELS = ("kota", "kecamatan", "kelurahan")
+
+# Deliberately strict: no display names, no quotes, no whitespace or control characters,
+# so an address from targets.csv can never smuggle a header into an email.
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HOST = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One validated row of targets.csv."""
+
+    code: str
+    level: str
+    name: str
+    kecamatan: str
+    url: str
+    emails: tuple[str, ...]
+    line: int = 0
+
+    @property
+    def has_site(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def email(self) -> str:
+        return ";".join(self.emails)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched, or None when it is a usable http(s) address."""
+    if _CONTROL.search(url) or " " in url:
+        return "contains spaces or control characters"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    try:
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        return "has an invalid port"
+    if not host or not _HOST.match(parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] or "x"):
+        return "has no valid host name"
+    if "." not in host and host != "localhost" and not host.startswith("["):
+        return "host name has no domain"
+    return None
+
+
+def email_problem(address: str) -> str | None:
+    if not _EMAIL.match(address):
+        return f"{address!r} is not a plain email address"
+    return None
+
+
+def parse(text: str, source: str = "targets.csv") -> list[Target]:
+    """Validate the CSV ``text``; raise TargetsError listing every problem."""
+    problems: list[str] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TargetsError([f"{source}:1: header: file is empty"]) from None
+    header = [h.strip() for h in header]
+    if tuple(header[: len(COLUMNS)]) != COLUMNS:
+        raise TargetsError(
+            [f"{source}:1: header: columns must start with {','.join(COLUMNS)}; "
+             f"found {','.join(header)}"]
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    while True:
+        line = reader.line_num + 1  # where the row starts (a quoted field may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(f"{source}:{line}: row: broken CSV ({exc})")
+            break
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(COLUMNS):
+            problems.append(f"{source}:{line}: row: has {len(row)} fields, needs {len(COLUMNS)}")
+            continue
+        rows.append((line, {c: row[i].strip() for i, c in enumerate(COLUMNS)}))
+    targets = _validate_rows(rows, source, problems)
+    if problems:
+        raise TargetsError(problems)
+    return targets
+
+
+def _validate_rows(
+    rows: list[tuple[int, dict[str, str]]], source: str, problems: list[str]
+) -> list[Target]:
+    kecamatan_rows = {name_key(r["name"]): r["name"] for _, r in rows if r["level"] == "kecamatan"}
+    seen: dict[str, int] = {}
+    targets: list[Target] = []
+    for line, r in rows:
+        def bad(field: str, why: str, line: int = line) -> None:
+            problems.append(f"{source}:{line}: {field}: {why}")
+
+        before = len(problems)
+        garbled = {f for f in COLUMNS if _CONTROL.search(r[f])}
+        for field in sorted(garbled, key=COLUMNS.index):
+            bad(field, "contains control characters (line breaks, tabs)")
+        code = r["code"]
+        if not code:
+            bad("code", "is empty")
+        elif not _CODE.match(code):
+            bad("code", f"{code!r} may only hold letters, digits, '.', '_' and '-'")
+        elif code in seen:
+            bad("code", f"{code!r} already used on line {seen[code]}")
+        else:
+            seen[code] = line
+        level = r["level"]
+        if level not in LEVELS:
+            bad("level", f"{level!r} is not one of {', '.join(LEVELS)}")
+        if not r["name"]:
+            bad("name", "is empty")
+        kecamatan = r["kecamatan"]
+        if level == "kota" and kecamatan:
+            bad("kecamatan", "must be empty for the kota row")
+        elif level == "kecamatan" and name_key(kecamatan) != name_key(r["name"]):
+            bad("kecamatan", f"a kecamatan row names itself; {kecamatan!r} != {r['name']!r}")
+        elif level == "kelurahan":
+            if not kecamatan:
+                bad("kecamatan", "is empty")
+            elif name_key(kecamatan) not in kecamatan_rows:
+                bad("kecamatan", f"{kecamatan!r} has no kecamatan row in this file")
+            else:
+                kecamatan = kecamatan_rows[name_key(kecamatan)]
+        if r["url"] and "url" not in garbled and (why := url_problem(r["url"])):
+            bad("url", f"{r['url']!r} {why}")
+        emails = tuple(e.strip() for e in r["email"].split(";") if e.strip())
+        for address in emails if "email" not in garbled else ():
+            if why := email_problem(address):
+                bad("email", why)
+        if len(problems) == before:
+            targets.append(Target(code, level, r["name"], kecamatan, r["url"], emails, line))
+    return targets
+
+
+def load(path: Path) -> list[Target]:
+    """Read and validate targets.csv at ``path``."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TargetsError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TargetsError([f"{path}:{line}: file: not valid UTF-8 (byte {exc.start})"]) from None
+    return parse(text, str(path))
