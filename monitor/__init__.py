@@ -1,7 +1,21 @@
 """monitor: weekly website activity monitoring for Kota Bandar Lampung.
 
-Data flows one way: targets -> sweep -> checks -> store -> report -> mail.
-The CLI and the scheduler only wire these stages together.
+Data flows one way, one package per stage:
+
+    targets -> sweep -> checks -> store -> verdicts -> report -> mail
+
+``core`` holds what every stage shares (clock, settings, errors, names, the snapshot the sweep
+hands to the checks); ``service`` (jobs, scheduler, shutdown, retention), ``cli``, ``admin``,
+``discover`` and ``demo`` only wire the stages together.
+
+Rules (``tests/test_layout.py`` reads the imports with ast and enforces them):
+
+- checks import no store, sweep, HTTP library or SQL: they judge a snapshot they are given;
+- report imports no sweep and no check internals: it reads stored results and verdicts;
+- store imports no verdicts, report, mail, sweep or checks;
+- core imports no stage;
+- nothing imports ``monitor.cli``; production code never imports the tests;
+- no import cycle anywhere in ``monitor/``; no module over 400 lines.
 """
 
 __version__ = "0.1.0"

@@ -16,30 +16,21 @@ and the check falls back to its static audit.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from monitor import USER_AGENT
 from monitor.checks.mobile import taps as mobile_taps
+from monitor.core.chromium import CHROMIUM, LAUNCH_ARGS, find_chromium
 from monitor.sweep.browser_js import MEASURE_JS
 
 log = logging.getLogger(__name__)
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
 PHONE = {"width": 360, "height": 640}  # CSS px, the phone of the brief (Moto G4 class)
 MOBILE_UA = ("Mozilla/5.0 (Linux; Android 11; Moto G Power) AppleWebKit/537.36 (KHTML, like "
              f"Gecko) Chrome/120.0 Mobile Safari/537.36 {USER_AGENT}")
 SETTLE_S = 0.3  # after load, for late layout (web fonts, lazy scripts)
-
-
-def find_chromium(path: str = CHROMIUM) -> str | None:
-    """The Chromium executable, or None when it is not installed."""
-    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
 
 
 def screenshot_path(directory: str | Path, sweep_stamp: str, code: str) -> Path:

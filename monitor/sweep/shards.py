@@ -16,7 +16,7 @@ import asyncio
 import logging
 import multiprocessing
 import zlib
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -40,26 +40,15 @@ def split(targets: Sequence[Target], count: int) -> list[list[Target]]:
     return [s for s in shards if s]
 
 
-def _shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],
-                options: Any, out: Connection) -> None:
-    """Entry point of a shard process: sweep its targets, stream results, then its stats."""
-    from monitor.sweep.sweeper import Sweeper
-
-    async def go() -> dict[str, float]:
-        sweeper = Sweeper(replace(options, shards=1))
-        async for result in sweeper.run(targets, previous):
-            out.send(("result", result))
-        return sweeper.stats
-
-    out.send(("done", asyncio.run(go())))
-    out.close()
-
-
 async def run_sharded(
     targets: Sequence[Target], previous: Previous, options: Any, count: int,
-    stats: dict[str, float],
+    stats: dict[str, float], entry: Callable[..., None],
 ) -> AsyncIterator[Any]:
-    """Yield SiteResults from ``count`` shard processes as they arrive."""
+    """Yield SiteResults from ``count`` shard processes as they arrive.
+
+    ``entry(targets, previous, options, connection)`` runs in each child; the sweeper passes
+    its own, so this module needs nothing from it (and the two do not import each other).
+    """
     context = multiprocessing.get_context("spawn")  # fork after threads is unsafe
     groups = split(targets, count)
     per_shard = replace(options, concurrency=max(1, options.concurrency // len(groups)))
@@ -68,7 +57,7 @@ async def run_sharded(
     for i, group in enumerate(groups):
         receive, send = context.Pipe(duplex=False)
         procs.append(context.Process(
-            target=_shard_main, daemon=True, name=f"sweep-shard-{i}",
+            target=entry, daemon=True, name=f"sweep-shard-{i}",
             args=(group, {t.code: previous.get(t.code, {}) for t in group}, per_shard, send)))
         pipes.append(receive)
         procs[-1].start()

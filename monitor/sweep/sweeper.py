@@ -33,8 +33,9 @@ import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from monitor import USER_AGENT, checks
@@ -173,7 +174,7 @@ class Sweeper:
         shards = self.shard_count(len(targets))
         if shards > 1:
             async for result in run_sharded(targets, previous, self.options, shards,
-                                            self.stats):
+                                            self.stats, entry=shard_main):
                 yield result
             return
         pending = deque(interleave_hosts(targets))
@@ -285,3 +286,16 @@ class Sweeper:
                     max_bytes=min(request.max_bytes, self.options.max_bytes),
                     user_agent=request.user_agent)
                 budget -= 1
+
+
+def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],
+                options: Any, out: Connection) -> None:
+    """Entry point of a shard process: sweep its targets, stream results, then its stats."""
+    async def go() -> dict[str, float]:
+        sweeper = Sweeper(replace(options, shards=1))
+        async for result in sweeper.run(targets, previous):
+            out.send(("result", result))
+        return sweeper.stats
+
+    out.send(("done", asyncio.run(go())))
+    out.close()

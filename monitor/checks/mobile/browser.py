@@ -11,12 +11,27 @@ scroll sideways (then it explains why); otherwise some later CSS made it fit.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from monitor.checks.mobile.result import Mobile
 from monitor.checks.mobile.text import TextSizes
 
-if TYPE_CHECKING:
-    from monitor.checks.mobile.check import _StaticAudit
+
+class Audit(Protocol):
+    """The static audit as the browser's figures amend it (``check.Audit``).
+
+    A protocol, so this module needs nothing from ``check`` and the two do not import
+    each other.
+    """
+
+    url: str
+    result: Mobile
+    issues: dict[str, Any]
+
+    def add(self, issue: str, rule: str, url: str | None, text: str) -> None: ...
+    def judge_viewport(self, content: str | None, where: str) -> None: ...
+    def judge_text(self, sizes: TextSizes, how: str) -> None: ...
+    def judge_weight(self, total: int, what: str) -> None: ...
 
 SCROLL_SLACK_PX = 1  # sub-pixel rounding is not a sideways scroll
 
@@ -28,7 +43,7 @@ def _int(value: Any) -> int:
         return 0
 
 
-def merge(audit: _StaticAudit, browser: Mapping[str, Any]) -> None:
+def merge(audit: Audit, browser: Mapping[str, Any]) -> None:
     audit.result.audit = "browser"
     audit.result.screenshot = browser.get("screenshot")
     audit.result.measured = {
@@ -38,21 +53,21 @@ def merge(audit: _StaticAudit, browser: Mapping[str, Any]) -> None:
     audit.result.measured["tap_failures"] = [
         str(f[0]) for f in (browser.get("tap_failures") or [])[:20]]
     live = browser.get("viewport_content")
-    audit._viewport(str(live) if live is not None else None, "page after load (browser)")
+    audit.judge_viewport(str(live) if live is not None else None, "page after load (browser)")
     _scroll(audit, browser)
     text = browser.get("text") or {}
     sizes = TextSizes(_int(text.get("total_chars")), _int(text.get("small_chars")),
                       [(float(px), str(t)) for px, t in (text.get("samples") or [])[:5]])
-    audit._judge_text(sizes, "measured in Chromium")
+    audit.judge_text(sizes, "measured in Chromium")
     _taps(audit, browser)
     weight = browser.get("weight") or {}
     total = sum(_int(v) for v in weight.values())
     if total:
         audit.result.page_bytes = total
-        audit._weight(total, "HTML + CSS + above-the-fold images (browser)")
+        audit.judge_weight(total, "HTML + CSS + above-the-fold images (browser)")
 
 
-def _scroll(audit: _StaticAudit, browser: Mapping[str, Any]) -> None:
+def _scroll(audit: Audit, browser: Mapping[str, Any]) -> None:
     inner, outer = _int(browser.get("inner_width")), _int(browser.get("outer_width"))
     scroll, client = _int(browser.get("scroll_width")), _int(browser.get("client_width"))
     # Lighthouse content-width: innerWidth must equal outerWidth (a page zoomed in or out
@@ -66,7 +81,7 @@ def _scroll(audit: _StaticAudit, browser: Mapping[str, Any]) -> None:
         audit.issues.pop("fixed_width_layout", None)
 
 
-def _taps(audit: _StaticAudit, browser: Mapping[str, Any]) -> None:
+def _taps(audit: Audit, browser: Mapping[str, Any]) -> None:
     failures = browser.get("tap_failures") or []
     if not failures:
         return

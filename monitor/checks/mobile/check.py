@@ -46,12 +46,12 @@ A site not reached is not judged (all three fields null/empty).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from monitor.checks.base import Evidence
 from monitor.checks.mobile import viewport as vp
+from monitor.checks.mobile.browser import merge as merge_browser
 from monitor.checks.mobile.css import PHONE_WIDTH, StyleSheets
 from monitor.checks.mobile.layout import (
     css_fixed_width,
@@ -59,6 +59,7 @@ from monitor.checks.mobile.layout import (
     plugins,
     responsive_evidence,
 )
+from monitor.checks.mobile.result import Mobile
 from monitor.checks.mobile.selectors import RuleIndex
 from monitor.checks.mobile.text import LEGIBLE_SHARE, TextSizes, measure
 from monitor.core.snapshot import Request, Snapshot
@@ -77,27 +78,6 @@ WEIGHTS: dict[str, int] = {
 BLOCKING = frozenset({"no_viewport", "viewport_not_device_width", "horizontal_scroll",
                       "fixed_width_layout", "small_text", "plugin_content",
                       "small_tap_targets"})
-
-
-@dataclass
-class Mobile:
-    mobile_friendly: bool | None
-    mobile_score: int | None
-    mobile_issues: list[str] = field(default_factory=list)
-    audit: str = "none"  # "static", "browser" or "none" (site not reached)
-    viewport: str | None = None  # the viewport content judged
-    legible_share: float | None = None  # share of text >= 12 px (0-1)
-    page_bytes: int | None = None
-    css_read: list[str] = field(default_factory=list)
-    css_missing: list[str] = field(default_factory=list)
-    screenshot: str | None = None
-    browser_error: str | None = None
-    measured: dict[str, Any] = field(default_factory=dict)  # the browser's figures
-    evidence: list[Evidence] = field(default_factory=list)
-
-    def fields(self) -> dict[str, Any]:
-        return {"mobile_friendly": self.mobile_friendly, "mobile_score": self.mobile_score,
-                "mobile_issues": list(self.mobile_issues)}
 
 
 def stylesheet_links(document: Any, base: str) -> list[tuple[str, str]]:
@@ -152,12 +132,12 @@ class _StaticAudit:
         self.notes: list[Evidence] = []
         self.result = Mobile(None, None, audit="static")
         self.sheets = self._stylesheets(snapshot)
-        self._viewport(vp.viewport_content(self.document), "static HTML")
+        self.judge_viewport(vp.viewport_content(self.document), "static HTML")
         self._layout(home.text)
         self._text()
         self._plugins()
         self.result.page_bytes = len(home.body) + self.sheets.total_bytes
-        self._weight(self.result.page_bytes, "HTML + CSS (images: browser audit only)")
+        self.judge_weight(self.result.page_bytes, "HTML + CSS (images: browser audit only)")
 
     def add(self, issue: str, rule: str, url: str | None, text: str) -> None:
         self.issues.setdefault(issue, []).append(Evidence.of(f"{issue} ({rule})", url, text))
@@ -181,7 +161,7 @@ class _StaticAudit:
                 self.result.css_missing.append(url)
         return sheets
 
-    def _viewport(self, content: str | None, where: str) -> None:
+    def judge_viewport(self, content: str | None, where: str) -> None:
         for issue in ("no_viewport", "viewport_not_device_width", "viewport_blocks_zoom"):
             self.issues.pop(issue, None)
         parsed = vp.parse(content)
@@ -216,9 +196,9 @@ class _StaticAudit:
 
     def _text(self) -> None:
         index = RuleIndex(r for r in self.sheets.applying() if TEXT_DECLS & r.decls.keys())
-        self._judge_text(measure(self.document, index), "static estimate")
+        self.judge_text(measure(self.document, index), "static estimate")
 
-    def _judge_text(self, sizes: TextSizes, how: str) -> None:
+    def judge_text(self, sizes: TextSizes, how: str) -> None:
         self.issues.pop("small_text", None)
         self.result.legible_share = sizes.legible_share
         if sizes.small_text:
@@ -232,7 +212,7 @@ class _StaticAudit:
         for found in plugins(self.document, self.url):
             self.add("plugin_content", found.rule, found.source, found.text)
 
-    def _weight(self, total: int, what: str) -> None:
+    def judge_weight(self, total: int, what: str) -> None:
         self.issues.pop("heavy_page", None)
         if total > HEAVY_BYTES:
             self.add("heavy_page", "lighthouse:total-byte-weight", self.url,
@@ -246,9 +226,7 @@ class _StaticAudit:
             self.result.browser_error = str(browser["error"])[:300]
             self.notes.append(Evidence.of("browser-failed", self.url, self.result.browser_error))
             return self
-        from monitor.checks.mobile.browser import merge
-
-        merge(self, browser)
+        merge_browser(self, browser)
         return self
 
     def finish(self) -> Mobile:
