@@ -44,8 +44,10 @@ class KecamatanFile:
     slug: str  # "kedaton" (monitor.core.names.slug)
     path: Path  # reports/2026-W47/kecamatan-kedaton.html
     sites: int  # areas in this kecamatan incl. the kecamatan itself
-    needs_action: int  # sites that need action
+    needs_action: int  # websites that need action (areas without one are counted apart)
     summary: list[str]  # short plain-text lines in the report language, for the email body
+    websites: int = -1  # areas with a website (-1: not known)
+    pdf: Path | None = None  # the A4 PDF beside the HTML, when Chromium made one
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,11 @@ from monitor import __version__
 from monitor.admin.review import review_state
 from monitor.core.clock import as_utc, jakarta_date
 from monitor.core.names import name_key, slug
+from monitor.report.evidence import sentence
 from monitor.report.i18n import check_lang, day_name, t, word
 from monitor.report.model import (
     Collection,
+    Contact,
     DayCount,
     Headline,
     KecamatanWeek,
@@ -65,7 +67,16 @@ def build(data: WeekInput, *, lang: str = "id", now: datetime,
         wow=week_over_week(everyone, list(before.values()) if previous_known else None, lang),
         city_site=next((s for s in everyone if s.level == "kota"), None),
         kecamatan=kecamatan, ranking=ranking, needs_action=_worst_first(everyone),
+        contact=contact_from(options or {}),
     )
+
+
+def contact_from(options: Mapping[str, Any]) -> Contact:
+    """Whom the reader calls, from the settings (the desk's name is never empty)."""
+    base = Contact()
+    return Contact(desk=str(options.get("contact_desk") or base.desk).strip(),
+                   phone=str(options.get("contact_phone") or "").strip(),
+                   mail=str(options.get("mail_reply_to") or "").strip())
 
 
 def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
@@ -125,7 +136,9 @@ def _site_weeks(sites: Sequence[Site], rows: Iterable[tuple[Site, Result]], peri
         findings = results[-1].findings if results and isinstance(results[-1].findings,
                                                                   dict) else {}
         week = replace(week, review=_review(reviews.get(site.code), lang, site, results))
-        week = replace(week, problems=judge(week, findings, lang, limits))
+        problems = judge(week, findings, lang, limits)
+        week = replace(week, problems=tuple(replace(p, plain=p.plain or sentence(p, week, lang))
+                                            for p in problems))
         out[site.code] = replace(week, score=site_score(week))
     return out
 
@@ -233,7 +246,7 @@ def headline(sites: Sequence[SiteWeek]) -> Headline:
         tidak_aktif=count(lambda s: s.activity == "tidak_aktif"),
         tidak_diketahui=count(lambda s: s.has_site and s.activity == "tidak_diketahui"),
         hacked=count(lambda s: bool(s.content_flags)),
-        needs_action=count(lambda s: s.needs_action),
+        needs_action=count(lambda s: s.needs_action and s.has_site),
         mean_uptime=round(statistics.fmean(uptimes), 1) if uptimes else None,
     )
 
@@ -326,15 +339,21 @@ def _summary(group: Sequence[SiteWeek], lang: str) -> tuple[str, ...]:
     """Short plain-text lines for the email body, in the report language."""
     head = headline(group)
     lines = [
-        t(lang, "summary_sites", sites=head.areas, up=head.up, needs=head.needs_action),
+        t(lang, "summary_sites", areas=head.areas, websites=head.with_site, up=head.up,
+          needs=head.needs_action),
         t(lang, "summary_activity", aktif=head.aktif, kurang=head.kurang_aktif,
           tidak=head.tidak_aktif, none=head.no_site),
     ]
     if head.hacked:
         lines.append(t(lang, "summary_flags", count=head.hacked))
-    for site in _worst_first(group)[:SUMMARY_PROBLEMS]:
+    websites = [s for s in _worst_first(group) if s.has_site]
+    for site in websites[:SUMMARY_PROBLEMS]:
         reason = site.problems[0].reason
         lines.append(t(lang, "summary_problem", name=_area_name(site, lang), reason=reason))
+    if len(websites) > SUMMARY_PROBLEMS:
+        lines.append(t(lang, "tldr_more", count=len(websites) - SUMMARY_PROBLEMS))
+    if head.no_site:
+        lines.append(t(lang, "tldr_no_site", count=head.no_site))
     return tuple(lines)
 
 

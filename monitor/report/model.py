@@ -29,6 +29,7 @@ class Problem:
     reason: str
     advice: str
     evidence: tuple[EvidenceItem, ...] = ()
+    plain: str = ""  # the evidence as one sentence (report.evidence); raw items stay above
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,16 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom a reader calls: the Diskominfotik desk (settings contact_desk, contact_phone,
+    mail_reply_to)."""
+
+    desk: str = "Diskominfotik Kota Bandar Lampung"
+    phone: str = ""
+    mail: str = ""
+
+
+@dataclass(frozen=True)
 class WeekReport:
     lang: str
     period: Period
@@ -207,3 +218,4 @@ class WeekReport:
     kecamatan: tuple[KecamatanWeek, ...]  # by code
     ranking: tuple[KecamatanWeek, ...]  # best first
     needs_action: tuple[SiteWeek, ...]  # worst first
+    contact: Contact = Contact()

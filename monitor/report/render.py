@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -28,7 +28,7 @@ from monitor.report.i18n import (
     t,
     word,
 )
-from monitor.report.model import KecamatanWeek, WeekReport
+from monitor.report.model import KecamatanWeek, SiteWeek, WeekReport
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +47,39 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(href=safe_href, data_uri=screenshot_uri, signed=_signed)
-    env.globals.update(daily_bars=charts.daily_bars, share_bar=charts.share_bar)
+    env.globals.update(daily_bars=charts.daily_bars, share_bar=charts.share_bar,
+                       daily_totals=charts.daily_totals, response_bars=charts.response_bars,
+                       week_pairs=charts.week_pairs, no_site_groups=no_site_groups)
     return env
+
+
+def no_site_groups(sites: Sequence[SiteWeek], lang: str) -> list[tuple[str, list[str]]]:
+    """Areas without a website, one line per kecamatan: ("Kedaton", ["Kedaton", ...])."""
+    groups: dict[str, list[str]] = {}
+    for site in sorted(sites, key=lambda s: s.code):
+        if site.has_site:
+            continue
+        key = site.kecamatan or t(lang, "kota")
+        label = site.name if site.level != "kecamatan" else f"{site.name} ({site.level})"
+        groups.setdefault(key, []).append(label)
+    return sorted(groups.items())
+
+
+def footer_text(report: WeekReport, kec: KecamatanWeek | None = None) -> str:
+    """The PDF footer: which report, which week, and the fingerprint of the data it covers."""
+    lang = report.lang
+    title = t(lang, "kec_title", name=kec.name) if kec else t(lang, "city_title")
+    first = format_date(report.period.first_day, lang, weekday=False)
+    last = format_date(report.period.last_day, lang, weekday=False)
+    period = f"{report.period.label} ({first} - {last})"
+    return t(lang, "pdf_footer", title=title, period=period, sha=report.data_sha256[:16])
 
 
 def render_city(report: WeekReport, env: Environment | None = None) -> str:
     """reports/YYYY-Www/index.html for Diskominfotik."""
-    return _render(env, "city.html", report, kec=None)
+    everyone = ([report.city_site] if report.city_site else []) + [
+        s for k in report.kecamatan for s in k.sites]
+    return _render(env, "city.html", report, kec=None, everyone=everyone)
 
 
 def render_kecamatan(report: WeekReport, kec: KecamatanWeek,
@@ -63,10 +89,10 @@ def render_kecamatan(report: WeekReport, kec: KecamatanWeek,
 
 
 def _render(env: Environment | None, name: str, report: WeekReport,
-            kec: KecamatanWeek | None) -> str:
+            kec: KecamatanWeek | None, **extra: Any) -> str:
     env = env or environment()
     return env.get_template(name).render(report=report, kec=kec, lang=report.lang,
-                                         **_helpers(report.lang))
+                                         **_helpers(report.lang), **extra)
 
 
 def _helpers(lang: str) -> dict[str, Callable[..., str]]:
@@ -78,6 +104,7 @@ def _helpers(lang: str) -> dict[str, Callable[..., str]]:
 
     return {
         "_": partial(t, lang),
+        "fnum": lambda v, d=0: format_number(v, lang, d),
         "w": partial(word, lang),
         "fdate": fdate,
         "fdatetime": fdatetime,

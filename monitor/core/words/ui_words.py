@@ -1,0 +1,146 @@
+"""The words of the email, the admin page, the command-line tables and command warnings."""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    # email
+    "mail_tag": "[Monitor Situs]",
+    "mail_sender": "Monitor Situs Kota Bandar Lampung",
+    "mail_week": "minggu {week}/{year}",
+    "mail_action_none": "tidak ada situs yang perlu tindakan",
+    "mail_action_one": "1 situs perlu tindakan",
+    "mail_action_many": "{n} situs perlu tindakan",
+    "mail_greeting": "Yth. Camat {name},",
+    "mail_intro": ("Berikut laporan mingguan situs web {area} dan kelurahannya untuk {week} "
+                   "({start} s.d. {end})."),
+    "mail_watched": "{areas} wilayah dipantau, {websites} punya situs: {action}.",
+    "mail_attached_pdf": ("Laporan lengkap terlampir sebagai PDF ({file}): dapat dibuka di "
+                          "ponsel, dicetak, dan diarsipkan."),
+    "mail_attached_html": ("Laporan lengkap terlampir ({file}); buka dengan peramban (browser). "
+                           "Versi PDF belum dapat dibuat karena Chromium belum terpasang di "
+                           "server pemantau."),
+    "mail_contact": "Pertanyaan atau tanggapan: {desk}",
+    "mail_reply": "balas surel ini",
+    "mail_footer": ("Pesan ini dikirim otomatis oleh Monitor Situs Diskominfotik Kota Bandar "
+                    "Lampung."),
+    # admin page
+    "adm_header": "Monitor situs Kota Bandar Lampung",
+    "adm_sub": "tindak lanjut",
+    "adm_title": "Situs yang perlu ditindaklanjuti",
+    "adm_all": "semua",
+    "adm_days": "Hari terakhir",
+    "adm_show": "Tampilkan",
+    "adm_count": "{n} situs perlu tindakan (terparah di atas).",
+    "adm_reasons": "Alasan",
+    "adm_last_review": "Tinjauan terakhir",
+    "adm_record": "Catat tinjauan",
+    "adm_status": "Status",
+    "adm_note": "Catatan",
+    "adm_by": "Oleh",
+    "adm_save": "Simpan",
+    "adm_none": "Tidak ada situs yang perlu ditindaklanjuti.",
+    "adm_checked": "diperiksa {when}",
+    "adm_no_site": "belum ada situs",
+    "adm_history": "riwayat",
+    "adm_not_reviewed": "belum ditinjau",
+    "adm_reopened_note": ("ditandai selesai, tetapi pemeriksaan sesudahnya masih menemukan "
+                          "masalah"),
+    "adm_evidence": "bukti teknis",
+    "adm_history_title": "Riwayat tinjauan {code}",
+    "adm_time": "Waktu",
+    "adm_no_history": "Belum ada tinjauan.",
+    "adm_recorded": "Tinjauan untuk {code} dicatat.",
+    "adm_bad_days": "Hari terakhir harus bilangan bulat.",
+    "rs_unreachable": "Tidak dapat diakses di semua pemeriksaan periode ini",
+    "rs_tidak_aktif": "Tidak aktif: lama tidak diperbarui",
+    "rs_kurang_aktif": "Kurang aktif: jarang diperbarui",
+    "rs_content_flags": "Diretas atau isinya bermasalah",
+    "rs_not_mobile_friendly": "Sulit dibuka di ponsel",
+    "rs_no_site": "Belum punya situs",
+    # command-line tables
+    "cli_code": "Kode",
+    "cli_name": "Nama",
+    "cli_level": "Tingkat",
+    "cli_kecamatan": "Kecamatan",
+    "cli_reasons": "Alasan",
+    "cli_review": "Tinjauan",
+    "cli_checked": "Diperiksa",
+    "cli_url": "Alamat",
+    "cli_count": "{n} situs perlu tindakan",
+    # command warnings
+    "warn_empty": "peringatan: minggu {week} tidak punya pemeriksaan sama sekali; laporan hanya "
+                  "berisi 'belum ada data'.",
+    "warn_unfinished": "peringatan: minggu {week} belum selesai (berakhir {end}); laporan hanya "
+                       "memuat pemeriksaan sejauh ini.",
+    "warn_few": "peringatan: minggu {week} hanya punya {count} pemeriksaan (kurang dari "
+                "{minimum}); angka ketersediaan kurang dapat diandalkan.",
+    "warn_no_pdf": "PDF tidak dibuat ({why}); laporan hanya dalam HTML.",
+}
+
+EN: dict[str, str] = {
+    "mail_tag": "[Site Monitor]",
+    "mail_sender": "Bandar Lampung Site Monitor",
+    "mail_week": "week {week}/{year}",
+    "mail_action_none": "no site needs action",
+    "mail_action_one": "1 site needs action",
+    "mail_action_many": "{n} sites need action",
+    "mail_greeting": "Dear Camat of {name},",
+    "mail_intro": ("This is the weekly report on the websites of {area} and its kelurahan for "
+                   "{week} ({start} to {end})."),
+    "mail_watched": "{areas} areas monitored, {websites} with a website: {action}.",
+    "mail_attached_pdf": ("The full report is attached as a PDF ({file}): it opens on a phone, "
+                          "prints and files."),
+    "mail_attached_html": ("The full report is attached ({file}); open it in a web browser. No "
+                           "PDF could be made: Chromium is not installed on the monitoring "
+                           "server."),
+    "mail_contact": "Questions or replies: {desk}",
+    "mail_reply": "reply to this email",
+    "mail_footer": "Sent automatically by the Diskominfotik site monitor of Kota Bandar Lampung.",
+    "adm_header": "Kota Bandar Lampung site monitor",
+    "adm_sub": "follow-up",
+    "adm_title": "Sites that need follow-up",
+    "adm_all": "all",
+    "adm_days": "Last days",
+    "adm_show": "Show",
+    "adm_count": "{n} sites need action (worst first).",
+    "adm_reasons": "Reasons",
+    "adm_last_review": "Last review",
+    "adm_record": "Record a review",
+    "adm_status": "Status",
+    "adm_note": "Note",
+    "adm_by": "By",
+    "adm_save": "Save",
+    "adm_none": "No site needs follow-up.",
+    "adm_checked": "checked {when}",
+    "adm_no_site": "no website yet",
+    "adm_history": "history",
+    "adm_not_reviewed": "not reviewed",
+    "adm_reopened_note": "marked done, but later checks still find a problem",
+    "adm_evidence": "technical evidence",
+    "adm_history_title": "Review history of {code}",
+    "adm_time": "Time",
+    "adm_no_history": "No review yet.",
+    "adm_recorded": "Review for {code} recorded.",
+    "adm_bad_days": "Last days must be a whole number.",
+    "rs_unreachable": "Unreachable in every check of this period",
+    "rs_tidak_aktif": "Inactive: not updated for a long time",
+    "rs_kurang_aktif": "Less active: rarely updated",
+    "rs_content_flags": "Hacked or content problem",
+    "rs_not_mobile_friendly": "Hard to use on a phone",
+    "rs_no_site": "No website yet",
+    "cli_code": "Code",
+    "cli_name": "Name",
+    "cli_level": "Level",
+    "cli_kecamatan": "Kecamatan",
+    "cli_reasons": "Reasons",
+    "cli_review": "Review",
+    "cli_checked": "Checked",
+    "cli_url": "Address",
+    "cli_count": "{n} site(s) need action",
+    "warn_empty": "warning: week {week} has no sweeps at all; the report only says 'no data'.",
+    "warn_unfinished": "warning: week {week} is not over yet (it ends {end}); the report holds "
+                       "only the sweeps so far.",
+    "warn_few": "warning: week {week} has only {count} sweeps (fewer than {minimum}); uptime "
+                "figures are less reliable.",
+    "warn_no_pdf": "no PDF made ({why}); the reports are HTML only.",
+}
