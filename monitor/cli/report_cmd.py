@@ -1,4 +1,5 @@
-"""`monitor report`: write the week's HTML reports (SPEC: --db, --week, --out, --lang)."""
+"""`monitor report`: write the week's HTML reports and their A4 PDFs (SPEC: --db, --week,
+--out, --lang); warns about an empty, unfinished or thin week."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from monitor.cli.common import db_option, load_config, open_store
 from monitor.core.clock import last_complete_week
 from monitor.core.errors import ConfigError, UsageError
 from monitor.report import write_week
-from monitor.report.i18n import LANGS
+from monitor.report.i18n import LANGS, t
+from monitor.report.pdf import PdfPrinter
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -47,9 +49,16 @@ def report(db: str | None, week: str | None, out: str | None, lang: str | None) 
     now = datetime.now(UTC)
     year, number = parse_week(week) if week else last_complete_week(now)
     store = open_store(config, db)
-    files = write_week(store, Path(out or config.reports_dir), year, number, lang=lang,
-                       now=now, options=config.values)
-    click.echo(f"{files.week}: {files.city}")
+    with PdfPrinter() as printer:
+        files = write_week(store, Path(out or config.reports_dir), year, number, lang=lang,
+                           now=now, options=config.values,
+                           pdf=printer if config.get("report_pdf") else None)
+    for warning in files.warnings:
+        click.echo(warning, err=True)
+    if files.pdf_problem:
+        click.echo(t(lang, "warn_no_pdf", why=files.pdf_problem), err=True)
+    click.echo(f"{files.week}: {files.city}" + (f" + {files.city_pdf.name}" if files.city_pdf
+                                                  else ""))
     for kec in files.kecamatan:
         click.echo(f"{files.week}: {kec.path} ({kec.needs_action}/{kec.sites})")
     click.echo(f"data sha256 {files.data_sha256}")

@@ -114,6 +114,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "",
             "Password of the `monitor admin` page; required when it listens beyond 127.0.0.1.",
             secret=True),
+    # reports and email (readers: camat on a phone, offices filing PDFs)
+    Setting("report_pdf", "true",
+            "Also print every report as an A4 PDF with Chromium (when installed).", bool),
+    Setting("mail_reply_to", "",
+            "Reply-To of the report emails: where a camat's reply goes (the Diskominfotik "
+            "desk)."),
+    Setting("contact_desk", "Diskominfotik Kota Bandar Lampung",
+            "Whom readers of the reports and emails contact (the desk's name)."),
+    Setting("contact_phone", "",
+            "The desk's phone or WhatsApp number, printed in reports and emails."),
+    Setting("browser_audit", "daily",
+            "Chromium phone audit and screenshot: off, daily (the first sweep of a day audits "
+            "the sites not audited in the last 20 hours) or every (every sweep)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -24,9 +24,17 @@ from typing import Any, Protocol
 from monitor.core.clock import system_clock
 from monitor.core.errors import UsageError
 from monitor.core.names import name_key
-from monitor.mail.message import KecamatanReport, MessageError, build_message, one_line
+from monitor.mail.message import (
+    Contact,
+    KecamatanReport,
+    MessageError,
+    build_message,
+    one_line,
+)
 from monitor.mail.smtp import Mailer, ServerUnavailable
 from monitor.report import KecamatanFile, build_week, write_week
+from monitor.report.pdf import PdfPrinter
+from monitor.report.warnings import week_warnings
 from monitor.store import Site, Store
 from monitor.store import emails as email_store
 from monitor.targets.loader import email_problem
@@ -163,6 +171,7 @@ class MailOptions:
     dry_run: bool = False
     outbox: Path = Path("outbox")
     only: tuple[str, ...] = ()
+    contact: Contact = Contact()
 
 
 def run_email(
@@ -211,7 +220,8 @@ def _one_kecamatan(
         return
     try:
         message = build_message(report, week=week, sender=options.sender, to=plan.to,
-                                cc=plan.cc, lang=options.lang, now=clock())
+                                cc=plan.cc, lang=options.lang, now=clock(),
+                                contact=options.contact)
     except MessageError as exc:
         item.problem = str(exc)
         return
@@ -238,24 +248,40 @@ class ExistingWeek:
 
     week: str
     kecamatan: tuple[KecamatanFile, ...]
+    folder: Path
+    warnings: tuple[str, ...] = ()
+    written: bool = False  # False: the files were already there
+    pdf_problem: str = ""
 
 
 def week_reports(store: Store, reports_dir: Path, year: int, week: int, *, lang: str,
-                 options: Mapping[str, Any] | None = None) -> WeekReports:
+                 options: Mapping[str, Any] | None = None,
+                 pdf: PdfPrinter | None = None, now: datetime | None = None) -> ExistingWeek:
     """The week's kecamatan reports: the files already in ``reports_dir`` when every one is
-    there (what was published is what gets mailed), else freshly written by ``write_week``.
-    The counts and summary lines always come from the report data of the store."""
-    _data, data = build_week(store, year, week, lang=lang, options=options)
+    there (what was published is what gets mailed, with its PDF when there is one), else
+    freshly written by ``write_week`` (PDFs too, with ``pdf``). The counts and summary lines
+    always come from the report data of the store."""
+    now = now or system_clock()
+    source, data = build_week(store, year, week, lang=lang, options=options, now=now)
     folder = reports_dir / data.period.label
     # File layout documented in monitor/report/__init__.py: YYYY-Www/kecamatan-<slug>.html
-    files = tuple(KecamatanFile(k.code, k.name, k.slug, folder / f"kecamatan-{k.slug}.html",
-                                len(k.sites), len(k.needs_action), list(k.summary))
-                  for k in data.kecamatan)
+    files = []
+    for k in data.kecamatan:
+        path = folder / f"kecamatan-{k.slug}.html"
+        files.append(KecamatanFile(k.code, k.name, k.slug, path, len(k.sites),
+                                   k.headline.needs_action, list(k.summary),
+                                   websites=k.headline.with_site,
+                                   pdf=path.with_suffix(".pdf") if path.with_suffix(
+                                       ".pdf").is_file() else None))
+    warnings = week_warnings(source, now, lang)
     if files and all(f.path.is_file() for f in files):
         log.info("mailing the reports already in %s", folder)
-        return ExistingWeek(data.period.label, files)
+        return ExistingWeek(data.period.label, tuple(files), folder, warnings)
     log.info("no complete reports in %s: writing them first", folder)
-    return write_week(store, reports_dir, year, week, lang=lang, options=options)
+    written = write_week(store, reports_dir, year, week, lang=lang, options=options, pdf=pdf,
+                         now=now)
+    return ExistingWeek(written.week, tuple(written.kecamatan), written.folder,
+                        written.warnings, True, written.pdf_problem)
 
 
 def write_eml(folder: Path, report: KecamatanReport, data: bytes) -> Path:

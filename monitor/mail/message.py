@@ -3,7 +3,8 @@
 Why this shape: camat read mail on a phone in webmail, so the body is a short summary that is
 readable without opening anything (inline styles only, since webmail strips ``<style>`` and
 every script; see the "Can I email" support tables, caniemail.com), and the full report goes
-along as an attachment to open in a browser. A ``text/plain`` part comes first in a
+along as an attachment: the A4 PDF when Chromium made one (offices file PDFs, and phone mail
+apps open them), else the HTML, and the body says which. A ``text/plain`` part comes first in a
 ``multipart/alternative`` so plain-text clients read the same summary (RFC 2046 section 5.1.4:
 the last alternative is the preferred one).
 
@@ -30,6 +31,7 @@ import jinja2
 
 from monitor.core.clock import system_clock, to_jakarta
 from monitor.core.errors import MonitorError
+from monitor.core.words import LANGS, format_date, t
 
 MAX_ATTACHMENT_BYTES = 10_000_000
 """Base64 grows an attachment by a third: 10 MB becomes ~13.5 MB, under the 20-25 MB limits
@@ -62,53 +64,16 @@ class KecamatanReport(Protocol):
 
 
 @dataclass(frozen=True)
-class Words:
-    """Every fixed piece of text of the message, in one language."""
+class Contact:
+    """Whom the camat writes or calls (settings mail_reply_to, contact_desk, contact_phone)."""
 
-    tag: str
-    sender_name: str
-    kecamatan: str
-    week: str
-    need_action: tuple[str, str, str]  # none, one, many ("{n}" is replaced)
-    greeting: str
-    intro: str
-    watched: str
-    attached: str
-    footer: str
-    months: tuple[str, ...]
+    desk: str = "Diskominfotik Kota Bandar Lampung"
+    phone: str = ""
+    reply_to: str = ""
 
 
-WORDS: dict[str, Words] = {
-    "id": Words(
-        tag="[Monitor Situs]", sender_name="Monitor Situs Kota Bandar Lampung",
-        kecamatan="Kecamatan", week="minggu",
-        need_action=("tidak ada situs yang perlu tindakan", "1 situs perlu tindakan",
-                     "{n} situs perlu tindakan"),
-        greeting="Yth. Camat {name},",
-        intro="Berikut laporan mingguan situs web {area} dan kelurahannya untuk {week} "
-              "({start} s.d. {end}).",
-        watched="{sites} situs dipantau, {action}.",
-        attached="Laporan lengkap terlampir ({file}); buka dengan peramban (browser).",
-        footer="Pesan ini dikirim otomatis oleh Monitor Situs Diskominfotik Kota Bandar "
-               "Lampung. Mohon tidak membalas pesan ini.",
-        months=("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-                "September", "Oktober", "November", "Desember"),
-    ),
-    "en": Words(
-        tag="[Site Monitor]", sender_name="Bandar Lampung Site Monitor",
-        kecamatan="Kecamatan", week="week",
-        need_action=("no site needs action", "1 site needs action", "{n} sites need action"),
-        greeting="Dear Camat of {name},",
-        intro="This is the weekly report on the websites of {area} and its kelurahan for "
-              "{week} ({start} to {end}).",
-        watched="{sites} sites watched, {action}.",
-        attached="The full report is attached ({file}); open it in a web browser.",
-        footer="Sent automatically by the Diskominfotik site monitor of Kota Bandar "
-               "Lampung. Please do not reply to this message.",
-        months=("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"),
-    ),
-}
+WORDS = LANGS  # the languages a message can be written in (the wording is core.words)
+
 
 _HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
     """<!DOCTYPE html>
@@ -129,6 +94,7 @@ color:{{ '#991b1b' if action_count else '#166534' }};">{{ watched }}</p>
 {% for line in summary %}<li style="margin:0 0 6px 0;">{{ line }}</li>
 {% endfor %}</ul>{% endif %}
 <p style="margin:0 0 16px 0;">{{ attached }}</p>
+<p style="margin:0 0 16px 0;font-weight:bold;">{{ contact }}</p>
 <p style="margin:0;font-size:12px;color:#6b7280;">{{ footer }}</p>
 </div></body></html>
 """)
@@ -150,12 +116,13 @@ def count(value: int | Sized) -> int:
     return value if isinstance(value, int) else len(value)
 
 
-def area_name(name: str, words: Words) -> str:
+def area_name(name: str, lang: str) -> str:
     """'Kedaton' -> 'Kecamatan Kedaton', without doubling a name that already says it."""
     clean = one_line(name)
-    if clean.casefold().startswith(words.kecamatan.casefold() + " "):
+    word = t(lang, "kecamatan")
+    if clean.casefold().startswith(word.casefold() + " "):
         return clean
-    return f"{words.kecamatan} {clean}"
+    return f"{word} {clean}"
 
 
 def parse_week(week: str) -> tuple[int, int]:
@@ -164,31 +131,46 @@ def parse_week(week: str) -> tuple[int, int]:
     return int(year), int(number)
 
 
-def week_label(week: str, words: Words) -> str:
+def week_label(week: str, lang: str) -> str:
     year, number = parse_week(week)
-    return f"{words.week} {number}/{year}"
+    return t(lang, "mail_week", week=number, year=year)
 
 
 def subject(name: str, week: str, needs_action: int, lang: str = "id") -> str:
     """E.g. ``[Monitor Situs] Kecamatan Kedaton, minggu 47/2026: 3 situs perlu tindakan``."""
-    words = WORDS[lang]
-    action = _action_text(needs_action, words)
-    return f"{words.tag} {area_name(name, words)}, {week_label(week, words)}: {action}"
+    action = _action_text(needs_action, lang)
+    return f"{t(lang, 'mail_tag')} {area_name(name, lang)}, {week_label(week, lang)}: {action}"
 
 
-def _action_text(n: int, words: Words) -> str:
-    none, one, many = words.need_action
-    return none if n == 0 else one if n == 1 else many.format(n=n)
+def _action_text(n: int, lang: str) -> str:
+    if n == 0:
+        return t(lang, "mail_action_none")
+    return t(lang, "mail_action_one") if n == 1 else t(lang, "mail_action_many", n=n)
 
 
-def _day(value: date, words: Words) -> str:
-    return f"{value.day} {words.months[value.month - 1]} {value.year}"
+def attached_file(report: KecamatanReport) -> Path:
+    """The PDF beside the report when one was made (offices file PDFs; phone mail apps open
+    them), else the HTML report itself."""
+    pdf = getattr(report, "pdf", None)
+    if isinstance(pdf, Path) and pdf.is_file():
+        return pdf
+    return report.path
 
 
 def attachment_name(report: KecamatanReport, week: str, lang: str) -> str:
     prefix = "laporan" if lang == "id" else "report"
-    suffix = report.path.suffix or ".html"
+    suffix = attached_file(report).suffix or ".html"
     return f"{prefix}-{one_line(report.slug, 80) or 'kecamatan'}-{week}{suffix}"
+
+
+def contact_line(contact: Contact, lang: str) -> str:
+    """'Pertanyaan atau tanggapan: Diskominfotik ..., telepon/WhatsApp 0812..., balas surel
+    ini' (a reply goes to Reply-To, or to the sender when none is set)."""
+    parts = [one_line(contact.desk) or Contact().desk]
+    if contact.phone:
+        parts.append(t(lang, "contact_phone", phone=one_line(contact.phone, 60)))
+    parts.append(t(lang, "mail_reply"))
+    return t(lang, "mail_contact", desk=", ".join(parts)) + "."
 
 
 @dataclass(frozen=True)
@@ -197,29 +179,35 @@ class Bodies:
     html: str
 
 
-def bodies(report: KecamatanReport, week: str, lang: str) -> Bodies:
+def bodies(report: KecamatanReport, week: str, lang: str,
+           contact: Contact | None = None) -> Bodies:
     """The plain-text and HTML bodies; every value from the report is escaped by Jinja."""
-    words = WORDS[lang]
     year, number = parse_week(week)
     start, end = date.fromisocalendar(year, number, 1), date.fromisocalendar(year, number, 7)
     n_action = count(report.needs_action)
     name = one_line(report.name)
     summary = [one_line(line, 500) for line in report.summary]
+    websites = getattr(report, "websites", -1)
+    websites = websites if isinstance(websites, int) and websites >= 0 else count(report.sites)
+    attached = "mail_attached_pdf" if attached_file(report).suffix == ".pdf" else \
+        "mail_attached_html"
     values = {
-        "tag": words.tag,
-        "week_label": week_label(week, words),
-        "area": area_name(name, words),
-        "greeting": words.greeting.format(name=name),
-        "intro": words.intro.format(area=area_name(name, words), week=week_label(week, words),
-                                    start=_day(start, words), end=_day(end, words)),
-        "watched": words.watched.format(sites=count(report.sites),
-                                        action=_action_text(n_action, words)),
-        "attached": words.attached.format(file=attachment_name(report, week, lang)),
-        "footer": words.footer,
+        "tag": t(lang, "mail_tag"),
+        "week_label": week_label(week, lang),
+        "area": area_name(name, lang),
+        "greeting": t(lang, "mail_greeting", name=name),
+        "intro": t(lang, "mail_intro", area=area_name(name, lang), week=week_label(week, lang),
+                   start=format_date(start, lang, weekday=False),
+                   end=format_date(end, lang, weekday=False)),
+        "watched": t(lang, "mail_watched", areas=count(report.sites), websites=websites,
+                     action=_action_text(n_action, lang)),
+        "attached": t(lang, attached, file=attachment_name(report, week, lang)),
+        "contact": contact_line(contact or Contact(), lang),
+        "footer": t(lang, "mail_footer"),
     }
     lines = [values["greeting"], "", values["intro"], "", values["watched"], ""]
     lines += [f"- {line}" for line in summary]
-    lines += ["", values["attached"], "", "-- ", values["footer"]]
+    lines += ["", values["attached"], "", values["contact"], "", "-- ", values["footer"]]
     html = _HTML.render(lang=lang, subject=subject(report.name, week, n_action, lang),
                         action_count=n_action, summary=summary, **values)
     return Bodies("\n".join(lines).replace("\n\n\n", "\n\n") + "\n", html)
@@ -245,19 +233,23 @@ def build_message(
     cc: Sequence[str] = (),
     lang: str = "id",
     now: datetime | None = None,
+    contact: Contact | None = None,
 ) -> EmailMessage:
     """The whole message for one kecamatan; ``to``/``cc`` are plain addresses (already
     validated by targets.py; Address refuses CR/LF again here)."""
-    if lang not in WORDS:
-        raise MessageError(f"language {lang!r} is not one of {', '.join(WORDS)}")
-    words = WORDS[lang]
-    sender_address = Address(display_name=words.sender_name, addr_spec=sender)
+    if lang not in LANGS:
+        raise MessageError(f"language {lang!r} is not one of {', '.join(LANGS)}")
+    contact = contact or Contact()
+    sender_address = Address(display_name=t(lang, "mail_sender"), addr_spec=sender)
     message = EmailMessage()
     message["Subject"] = subject(report.name, week, count(report.needs_action), lang)
     message["From"] = sender_address
     message["To"] = [Address(addr_spec=a) for a in to]
     if cc:
         message["Cc"] = [Address(addr_spec=a) for a in cc]
+    if contact.reply_to:
+        message["Reply-To"] = Address(display_name=one_line(contact.desk, 80),
+                                      addr_spec=contact.reply_to)
     message["Date"] = format_datetime(to_jakarta(now or system_clock()))
     message["Message-ID"] = make_msgid(idstring=f"{week}.{one_line(report.code, 40)}",
                                        domain=sender_address.domain or None)
@@ -265,13 +257,14 @@ def build_message(
     message["Auto-Submitted"] = "auto-generated"
     message["X-Monitor-Week"] = week
     message["X-Monitor-Kecamatan"] = one_line(report.code, 40)
-    parts = bodies(report, week, lang)
+    parts = bodies(report, week, lang, contact)
     message.set_content(parts.text, subtype="plain", charset="utf-8")
     message.add_alternative(parts.html, subtype="html", charset="utf-8")
-    mime = mimetypes.guess_type(report.path.name)[0] or "text/html"
+    path = attached_file(report)
+    mime = mimetypes.guess_type(path.name)[0] or "text/html"
     maintype, _, subtype = mime.partition("/")
     # monitor.report writes UTF-8; saying so keeps webmail previews from guessing wrong.
     params = {"charset": "utf-8"} if maintype == "text" else {}
-    message.add_attachment(_read_report(report.path), maintype=maintype, subtype=subtype,
+    message.add_attachment(_read_report(path), maintype=maintype, subtype=subtype,
                            filename=attachment_name(report, week, lang), params=params)
     return message

@@ -5,6 +5,8 @@
 
     index.html                 the city report (Diskominfotik)
     kecamatan-<slug>.html      one per kecamatan (emailed to each camat)
+    index.pdf, kecamatan-<slug>.pdf   the same as A4 PDFs, when a ``PdfPrinter`` is given
+                               and Chromium is installed (report.pdf)
     export.csv, export.json    `monitor export` of the week: latest result of each target
     data.json                  the exact data the reports were built from (SHA-256 in them)
 
@@ -22,14 +24,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from monitor.core.chromium import CHROMIUM
 from monitor.core.clock import as_utc
 from monitor.core.errors import UsageError
 from monitor.report import export as exporter
 from monitor.report.data import build
 from monitor.report.i18n import check_lang
 from monitor.report.model import WeekReport
-from monitor.report.render import environment, render_city, render_kecamatan
+from monitor.report.pdf import PdfPrinter
+from monitor.report.render import environment, footer_text, render_city, render_kecamatan
 from monitor.report.source import WeekInput, load_week
+from monitor.report.warnings import week_warnings
 from monitor.store import Result, Store
 
 __all__ = ["write_week", "WeekFiles", "KecamatanFile", "build_week"]
@@ -57,6 +62,9 @@ class WeekFiles:
     city: Path  # reports/2026-W47/index.html
     kecamatan: list[KecamatanFile]
     data_sha256: str
+    city_pdf: Path | None = None
+    pdf_problem: str = ""  # why no PDF was made ('' when made or not asked for)
+    warnings: tuple[str, ...] = ()  # empty, unfinished or thin week (report.warnings)
 
 
 def build_week(store: Store, year: int, week: int, *, lang: str = "id",
@@ -70,9 +78,11 @@ def build_week(store: Store, year: int, week: int, *, lang: str = "id",
 
 
 def write_week(store: Store, out_dir: Path, year: int, week: int, *, lang: str = "id",
-               now: datetime | None = None, options: Mapping[str, Any] | None = None
-               ) -> WeekFiles:
-    """Write the city report, every kecamatan report, the export and data.json."""
+               now: datetime | None = None, options: Mapping[str, Any] | None = None,
+               pdf: PdfPrinter | None = None) -> WeekFiles:
+    """Write the city report, every kecamatan report, the export and data.json; with
+    ``pdf`` (and Chromium installed) an A4 PDF beside each report."""
+    now = now or datetime.now(UTC)
     data, report = build_week(store, year, week, lang=lang, now=now, options=options)
     folder = out_dir / data.label
     try:
@@ -85,16 +95,41 @@ def write_week(store: Store, out_dir: Path, year: int, week: int, *, lang: str =
     records = _export_records(data)
     _write(folder / "export.json", exporter.to_json(records).encode("utf-8"))
     _write(folder / "export.csv", exporter.to_csv(records).encode("utf-8"))
+    printer = _Printing(pdf)
     kecamatan = []
     for kec in report.kecamatan:
         path = folder / f"kecamatan-{kec.slug}.html"
         _write(path, render_kecamatan(report, kec, env).encode("utf-8"))
-        kecamatan.append(KecamatanFile(kec.code, kec.name, kec.slug, path, len(kec.sites),
-                                       len(kec.needs_action), list(kec.summary)))
+        kecamatan.append(KecamatanFile(
+            kec.code, kec.name, kec.slug, path, len(kec.sites), kec.headline.needs_action,
+            list(kec.summary), websites=kec.headline.with_site,
+            pdf=printer.print(path, footer_text(report, kec))))
     city = folder / "index.html"
     _write(city, render_city(report, env).encode("utf-8"))
+    city_pdf = printer.print(city, footer_text(report))
     log.info("wrote %s reports for %s into %s", len(kecamatan) + 1, data.label, folder)
-    return WeekFiles(data.label, folder, city, kecamatan, report.data_sha256)
+    return WeekFiles(data.label, folder, city, kecamatan, report.data_sha256, city_pdf,
+                     printer.problem, week_warnings(data, now, lang))
+
+
+class _Printing:
+    """Prints PDFs while it can; the first failure is kept (said once), the HTML stays."""
+
+    def __init__(self, printer: PdfPrinter | None) -> None:
+        self.printer = printer
+        self.problem = ""
+        if printer is not None and not printer.available:
+            self.problem = f"Chromium not found at {CHROMIUM}"
+
+    def print(self, html: Path, footer: str) -> Path | None:
+        if self.printer is None or self.problem:
+            return None
+        try:
+            return self.printer.print_pdf(html, html.with_suffix(".pdf"), footer=footer)
+        except Exception as exc:  # noqa: BLE001 - a failed print must not lose the HTML reports
+            self.problem = f"Chromium could not print: {str(exc).splitlines()[0][:200]}"
+            log.warning("no PDF for %s: %s", html, self.problem)
+            return None
 
 
 def _export_records(data: WeekInput) -> list[dict[str, Any]]:
