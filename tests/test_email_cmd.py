@@ -16,6 +16,7 @@ from conftest import CliResult
 from smtp_server import PASSWORD, USER, Delivered, SmtpServer, Tls, free_port, make_tls
 from sqlmodel import select
 
+from monitor.core.chromium import CHROMIUM
 from monitor.mail import smtp as mailer
 from monitor.report import write_week
 from monitor.store import Result, Site, Store
@@ -95,7 +96,7 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 def env_for(db: str, port: int, security: str = "none", **more: str) -> dict[str, str]:
     return {"MONITOR_DB": db, "MONITOR_SMTP_HOST": "127.0.0.1", "MONITOR_SMTP_PORT": str(port),
             "MONITOR_SMTP_SECURITY": security, "MONITOR_MAIL_FROM": SENDER,
-            "MONITOR_MAIL_CC": KOMINFO, **more}
+            "MONITOR_MAIL_CC": KOMINFO, "MONITOR_REPORT_PDF": "false", **more}
 
 
 Run = Callable[..., CliResult]
@@ -118,7 +119,8 @@ def test_each_kecamatan_gets_its_report_over_starttls_with_auth(
     with SmtpServer("starttls", tls, auth=True) as server:
         result = run_cli("email", "--week", WEEK, env=env_for(
             sqlite_url, server.port, "starttls", MONITOR_SMTP_USER=USER,
-            MONITOR_SMTP_PASSWORD=PASSWORD, MONITOR_CA_BUNDLE=str(tls.ca_pem)))
+            MONITOR_SMTP_PASSWORD=PASSWORD, MONITOR_CA_BUNDLE=str(tls.ca_pem),
+            MONITOR_REPORT_PDF="true"))
     assert result.code == 0, result
     sent = by_kecamatan(server.delivered)
     assert sorted(sent) == ["18.71.01", "18.71.03"]  # Tanjungkarang Pusat has no address
@@ -136,8 +138,19 @@ def test_each_kecamatan_gets_its_report_over_starttls_with_auth(
     assert msg.get_body(("plain",)) is not None and msg.get_body(("html",)) is not None
     [attachment] = list(msg.iter_attachments())
     report = tmp_path / "reports" / WEEK / "kecamatan-kedaton.html"
-    assert attachment.get_filename() == "laporan-kedaton-2026-W47.html"
-    assert attachment.get_payload(decode=True) == report.read_bytes()
+    content = attachment.get_payload(decode=True)
+    assert isinstance(content, bytes)
+    if Path(CHROMIUM).exists():  # the kecamatan's A4 PDF, made by the same run
+        assert attachment.get_filename() == "laporan-kedaton-2026-W47.pdf"
+        assert content.startswith(b"%PDF") and content == report.with_suffix(".pdf").read_bytes()
+        links = re.findall(rb"/URI\s*\(([^)]*)\)", content)
+    else:
+        assert attachment.get_filename() == "laporan-kedaton-2026-W47.html"
+        assert content == report.read_bytes()
+        links = re.findall(rb'href="([^"]*)"', content)
+    # self-contained: every link leaves for the web or stays inside the document
+    assert all(link.startswith((b"http://", b"https://", b"#")) for link in links), links
+    assert b"index.html" not in content and b"data.json" not in content
     [rajabasa] = sent["18.71.03"]
     assert rajabasa.rcpt_tos == RAJABASA_TO + [KOMINFO]  # its kelurahan has no address
     assert PASSWORD not in result.out + result.err

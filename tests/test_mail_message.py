@@ -30,6 +30,8 @@ class FakeKecamatanFile:
     sites: int = 12
     needs_action: int = 3
     summary: list[str] = field(default_factory=list)
+    websites: int = 10
+    pdf: Path | None = None
 
 
 @pytest.fixture
@@ -93,7 +95,9 @@ def test_parts_text_html_and_the_report_attached(report: FakeKecamatanFile) -> N
     body = text.get_content()
     assert "Yth. Camat Kedaton," in body
     assert "16 November 2026 s.d. 22 November 2026" in body
-    assert "12 situs dipantau, 3 situs perlu tindakan." in body
+    assert "12 wilayah dipantau, 10 punya situs: 3 situs perlu tindakan." in body
+    assert "terlampir (laporan-kedaton-2026-W47.html)" in body
+    assert "Chromium belum terpasang" in body  # says why there is no PDF
     assert "- Kedaton: berisi spam judi" in body
     [attachment] = list(msg.iter_attachments())
     assert attachment.get_filename() == "laporan-kedaton-2026-W47.html"
@@ -173,3 +177,28 @@ def test_a_list_of_sites_counts_like_a_number(report: FakeKecamatanFile) -> None
     listed = FakeKecamatanFile(report.code, report.name, report.slug, report.path,
                                sites=["a", "b"], needs_action=["a"])  # type: ignore[arg-type]
     assert build(listed)["Subject"].endswith(": 1 situs perlu tindakan")
+
+
+def test_the_pdf_is_attached_when_there_is_one(report: FakeKecamatanFile) -> None:
+    pdf = report.path.with_suffix(".pdf")
+    pdf.write_bytes(b"%PDF-1.4 fake")
+    msg = build(FakeKecamatanFile(report.code, report.name, report.slug, report.path, pdf=pdf))
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_filename() == "laporan-kedaton-2026-W47.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_payload(decode=True) == pdf.read_bytes()
+    body = msg.get_body(("plain",))
+    assert body is not None and "sebagai PDF (laporan-kedaton-2026-W47.pdf)" in body.get_content()
+
+
+def test_contact_and_reply_to(report: FakeKecamatanFile) -> None:
+    contact = mail_message.Contact("Bidang Aptika Diskominfotik", "0812-3456-7890",
+                                   "aptika@bandarlampungkota.go.id")
+    msg = parsed(build_message(report, week="2026-W47", sender=SENDER, to=["c@example.id"],
+                               now=NOW, contact=contact))
+    assert msg["Reply-To"].addresses[0].addr_spec == "aptika@bandarlampungkota.go.id"
+    body = msg.get_body(("plain",))
+    assert body is not None
+    assert ("Pertanyaan atau tanggapan: Bidang Aptika Diskominfotik, telepon/WhatsApp "
+            "0812-3456-7890, balas surel ini.") in body.get_content()
+    assert "tidak membalas" not in body.get_content()

@@ -9,6 +9,7 @@ from pathlib import Path
 import report_seed as seed
 from conftest import CliResult
 
+from monitor.core.chromium import CHROMIUM
 from monitor.core.clock import last_complete_week
 from monitor.store import Store
 
@@ -23,8 +24,12 @@ def test_report_for_a_week_writes_city_kecamatan_and_exports(
     assert result.code == 0, result
     folder = out / "2026-W47"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["data.json", "export.csv", "export.json", "index.html",
-                     "kecamatan-kedaton.html", "kecamatan-tanjungkarang-pusat.html"]
+    html = ["index.html", "kecamatan-kedaton.html", "kecamatan-tanjungkarang-pusat.html"]
+    # SPEC: an A4 PDF beside every HTML report when Chromium is installed, else said once
+    pdfs = [n.replace(".html", ".pdf") for n in html] if Path(CHROMIUM).exists() else []
+    assert names == sorted(["data.json", "export.csv", "export.json", *html, *pdfs])
+    if not pdfs:
+        assert result.err.count("PDF") == 1
     assert str(folder / "index.html") in result.out
     assert 'lang="id"' in (folder / "index.html").read_text(encoding="utf-8")
 

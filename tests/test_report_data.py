@@ -81,11 +81,15 @@ def test_needs_action_worst_first_with_a_hacked_site_first_even_though_up(
 def test_problem_reason_and_advice_in_plain_bahasa_indonesia(seeded: Store) -> None:
     kedaton = _site(_report(seeded), seed.KEDATON.code)
     stale = kedaton.problems[0]
-    assert stale.reason == "Situs belum diperbarui sejak 12 Maret 2026 (255 hari)"
+    assert stale.reason == "Situs tidak aktif: terakhir diperbarui 12 Maret 2026 (255 hari lalu)"
+    assert stale.plain == ("Tanggal isi terbaru 12 Maret 2026, dibaca dari tanggal yang "
+                           "tertulis di halaman.")
     assert stale.advice == "Unggah berita kegiatan kecamatan."
     assert stale.evidence[0].text == f"{seed.KEDATON.url} 'Kamis, 12 Maret 2026'"
     mobile = kedaton.problems[1]
-    assert mobile.reason == "Situs sulit dibuka di ponsel (tanpa meta viewport)"
+    assert mobile.reason == "Situs sulit dibuka di ponsel (tanpa tag viewport)"
+    assert mobile.plain == ("Tidak ada tag viewport: di ponsel halaman tampil selebar 980 px "
+                            "lalu diperkecil.")
     assert mobile.evidence[0].rule == "lighthouse:viewport"
     down = _site(_report(seeded), seed.SURABAYA.code).problems[0]
     assert down.reason == ("Situs tidak dapat diakses sepanjang minggu "
@@ -98,13 +102,14 @@ def test_problem_reason_and_advice_in_plain_bahasa_indonesia(seeded: Store) -> N
 
 def test_english_report_words(seeded: Store) -> None:
     kedaton = _site(_report(seeded, "en"), seed.KEDATON.code)
-    assert kedaton.problems[0].reason == "Not updated since 12 March 2026 (255 days)"
+    assert kedaton.problems[0].reason == "Inactive: last updated 12 March 2026 (255 days ago)"
 
 
 def test_headline_counts_latest_verdicts(seeded: Store) -> None:
     head = _report(seeded).headline
     assert (head.areas, head.with_site, head.no_site) == (8, 7, 1)
-    assert (head.up, head.down, head.hacked, head.needs_action) == (6, 1, 1, 7)
+    # needs_action counts websites; the area without one is counted in no_site
+    assert (head.up, head.down, head.hacked, head.needs_action) == (6, 1, 1, 6)
     assert (head.aktif, head.kurang_aktif, head.tidak_aktif) == (4, 1, 1)
     assert head.mobile_friendly == 5
 
@@ -136,7 +141,8 @@ def test_kecamatan_tables_and_email_summary(seeded: Store) -> None:
     assert [s.code for s in kedaton.sites] == [seed.KEDATON.code, seed.SIDODADI.code,
                                                seed.SURABAYA.code, seed.KEDATON_KEL.code]
     assert kedaton.slug == "kedaton" and tkp.slug == "tanjungkarang-pusat"
-    assert kedaton.summary[0] == "4 wilayah: 2 dapat diakses, 4 perlu tindakan."
+    assert kedaton.summary[0] == "4 wilayah, 3 punya situs: 2 dapat diakses, 3 perlu tindakan."
+    assert kedaton.summary[-1] == "1 wilayah belum punya situs."
     assert "Kelurahan Sidodadi: Situs disusupi spam judi online (situs diretas)" in (
         kedaton.summary)
     assert [c.code for c in kedaton.wow.new_problems] == [seed.SIDODADI.code,
@@ -193,7 +199,9 @@ def test_write_week_files_export_and_verifiable_sha(seeded: Store, tmp_path: Pat
     assert files.week == "2026-W47" and files.folder == tmp_path / "2026-W47"
     assert files.city == files.folder / "index.html" and files.city.is_file()
     assert [(k.slug, k.sites, k.needs_action) for k in files.kecamatan] == [
-        ("kedaton", 4, 4), ("tanjungkarang-pusat", 3, 3)]
+        ("kedaton", 4, 3), ("tanjungkarang-pusat", 3, 3)]
+    assert [k.websites for k in files.kecamatan] == [3, 3]
+    assert files.city_pdf is None and files.pdf_problem == ""  # no printer given
     assert all(k.path.is_file() for k in files.kecamatan)
     data = (files.folder / "data.json").read_bytes()
     assert hashlib.sha256(data).hexdigest() == files.data_sha256

@@ -147,9 +147,9 @@ def test_indonesian_dates_and_numbers() -> None:
     assert format_date(date(2026, 11, 22), "en") == "Sunday, 22 November 2026"
     # 23:30 UTC is already the next day in Jakarta
     assert format_datetime(datetime(2026, 11, 22, 23, 30, tzinfo=UTC), "id") == (
-        "Senin, 23 November 2026 06.30 WIB")
+        "Senin, 23 November 2026 pukul 06.30 WIB")
     assert format_datetime(datetime(2026, 8, 17, 10, 5, tzinfo=JAKARTA), "en") == (
-        "Monday, 17 August 2026 10:05 WIB")
+        "Monday, 17 August 2026 at 10:05 WIB")
     assert format_number(1234.5, "id") == "1.234,5" and format_number(1234.5, "en") == "1,234.5"
     assert format_number(100.0, "id") == "100"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -23,7 +25,26 @@ def demo(folder: Path, lang: str) -> None:
     for summary in run.sweeps:
         click.echo(f"  {summary.line()}")
     db = f"--db {run.db_url}"
-    click.echo(f"\nWeekly report {run.year}-W{run.week:02d} written. Open it in a browser:\n"
+    week = f"{run.year}-W{run.week:02d}"
+    me = command_name()
+    click.echo(f"\nWeekly report {week} written. Open it in a browser:\n"
                f"  {run.city_report.resolve().as_uri() if run.city_report else '-'}\n"
                f"\nThe demo's files are in {folder}/ (targets.csv, monitor.db, reports/). "
-               f"Try:\n  monitor status {db}\n  monitor export {db} --format csv")
+               f"Try:\n  {me} status {db}\n  {me} export {db} --format csv\n"
+               f"  MONITOR_MAIL_FROM=monitor@example.go.id {me} email {db} --week {week} "
+               f"--dry-run --reports-dir {folder}/reports --outbox {folder}/outbox")
+
+
+def command_name() -> str:
+    """`monitor` when the shell finds it, else the path that works (e.g. .venv/bin/monitor
+    right after the README's quick start, before the venv is activated)."""
+    found = shutil.which("monitor")
+    script = Path(sys.argv[0])
+    if found and (script.name != "monitor" or Path(found).resolve() == script.resolve()):
+        return "monitor"
+    if script.name == "monitor" and script.is_file():
+        try:
+            return str(script.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(script.resolve())
+    return f"{Path(sys.executable).name} -m monitor"

@@ -24,6 +24,7 @@ from typing import Any
 from monitor.core import settings
 from monitor.core.clock import iso_week_bounds, last_complete_week, system_clock, to_jakarta
 from monitor.core.errors import UsageError
+from monitor.core.words import MONTHS
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page, Route
 from monitor.demo.pages import DEVICE, RESPONSIVE_CSS
 from monitor.service.jobs import SweepSummary, run_sweep
@@ -82,13 +83,12 @@ EXPECTED: dict[str, tuple[bool | None, str, bool | None, list[str]]] = {
 EXPECTED_HEADLINE = {
     "areas": 10, "with_site": 8, "no_site": 2, "up": 6, "down": 2, "mobile_friendly": 5,
     "aktif": 4, "kurang_aktif": 2, "tidak_aktif": 1, "tidak_diketahui": 1, "hacked": 1,
-    "needs_action": 8,  # all but the two lively sites: down, no site, stale, hacked, phone
+    "needs_action": 6,  # websites: all but the two lively ones (down, stale, hacked, phone)
 }
 
 
 # -- pages ----------------------------------------------------------------------------------
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember")
+BULAN = MONTHS["id"]  # the fleet's pages are Indonesian sites
 NEWS = ("Musyawarah perencanaan pembangunan", "Posyandu balita dan lansia",
         "Kerja bakti membersihkan saluran air", "Pelayanan KTP elektronik keliling")
 SPAM = ('<div style="display:none"><a href="https://slot88-gacor.example/">slot gacor '
