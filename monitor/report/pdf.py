@@ -7,13 +7,16 @@ Chromium is not installed, callers keep the HTML and say so once (SPEC: "without
 command says so once and writes the HTML").
 
 One browser serves a whole run (``PdfPrinter`` is a context manager): starting Chromium costs
-about a second, printing one report a fraction of that.
+about a second, printing one report a fraction of that. Playwright's sync API refuses to run
+in a thread that already has an event loop (a test's browser, a scheduler), so the printer
+drives Chromium from one worker thread of its own.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,7 @@ class PdfPrinter:
         self.executable = executable if executable is not None else find_chromium()
         self._playwright: Any = None
         self._browser: Any = None
+        self._worker: ThreadPoolExecutor | None = None
 
     @property
     def available(self) -> bool:
@@ -72,6 +76,13 @@ class PdfPrinter:
         report must be self-contained to print right.
         """
         target = target if target is not None else source.with_suffix(".pdf")
+        if self.executable is None:
+            self._ensure()  # raises PdfUnavailable in the caller's thread
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+        return self._worker.submit(self._print, source, target, footer).result()
+
+    def _print(self, source: Path, target: Path, footer: str) -> Path:
         page = self._ensure().new_page()
         try:
             page.goto(source.resolve().as_uri(), wait_until="load", timeout=PRINT_TIMEOUT_MS)
@@ -88,6 +99,12 @@ class PdfPrinter:
         return target
 
     def close(self) -> None:
+        if self._worker is not None:
+            self._worker.submit(self._close).result()
+            self._worker.shutdown()
+            self._worker = None
+
+    def _close(self) -> None:
         for closer in (self._browser, self._playwright):
             if closer is None:
                 continue

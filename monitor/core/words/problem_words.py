@@ -47,7 +47,7 @@ ID: dict[str, str] = {
     "p_no_https": "Situs belum memakai HTTPS yang sah",
     "a_no_https": "Pasang sertifikat TLS yang sah dan alihkan http ke https.",
     # evidence as one sentence
-    "ev_down_week": "Semua {total} pemeriksaan minggu ini gagal; terakhir {when}: {error}.",
+    "ev_down_week": "Semua {total} pemeriksaan minggu ini gagal, terakhir {when}.",
     "ev_down_now": ("Pemeriksaan terakhir {when} gagal ({error}); {up} dari {total} "
                     "pemeriksaan minggu ini berhasil."),
     "ev_unstable": "Hanya {up} dari {total} pemeriksaan minggu ini berhasil.",
@@ -156,7 +156,7 @@ EN: dict[str, str] = {
     "a_cert": "Renew the certificate (or set up automatic Let's Encrypt renewal).",
     "p_no_https": "The site does not use valid HTTPS",
     "a_no_https": "Install a valid TLS certificate and redirect http to https.",
-    "ev_down_week": "All {total} checks this week failed; the last, {when}: {error}.",
+    "ev_down_week": "All {total} checks this week failed, the last {when}.",
     "ev_down_now": ("The last check, {when}, failed ({error}); {up} of {total} checks this "
                     "week succeeded."),
     "ev_unstable": "Only {up} of {total} checks this week succeeded.",
