@@ -124,9 +124,6 @@ SETTINGS: tuple[Setting, ...] = (
             "Whom readers of the reports and emails contact (the desk's name)."),
     Setting("contact_phone", "",
             "The desk's phone or WhatsApp number, printed in reports and emails."),
-    Setting("browser_audit", "daily",
-            "Chromium phone audit and screenshot: off, daily (the first sweep of a day audits "
-            "the sites not audited in the last 20 hours) or every (every sweep)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
