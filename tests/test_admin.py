@@ -64,7 +64,8 @@ def test_lists_sites_that_need_action_worst_first(client: FlaskClient) -> None:
     assert response.status_code == 200
     rows = re.findall(r'<tr id="site-([^"]+)"', page)
     assert rows == [SIDODADI, TKP, GOTONG, "18.71.01.1002"]
-    assert "down in all 6 sweeps" in page and "belum ditinjau" in page
+    assert "down in all 6 sweeps" in page and "belum ditinjau" in page  # raw, in <details>
+    assert "Tidak dapat diakses di semua pemeriksaan periode ini" in page
 
 
 def test_filters_by_kecamatan(client: FlaskClient) -> None:
@@ -158,6 +159,10 @@ def test_admin_beyond_loopback_needs_a_password(run_cli: Any, store: Store) -> N
 
 # -- once in a real browser -----------------------------------------------------------------
 CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[1] / "reports" / "screenshots"  # README "Weekly reports"
+# English that must not reach an Indonesian admin (visible text, <details> closed)
+ENGLISH = ("failed", "attempts", "down in all", "sweeps", "hacked", "not mobile", "unknown",
+           "evidence", "last update", "review")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
@@ -194,6 +199,13 @@ def test_an_admin_records_a_review_in_chromium(live_url: str, store: Store) -> N
             page.wait_for_load_state()
             assert "Tinjauan untuk 18.71.02 dicatat." in page.inner_text("body")
             assert row.locator(".status").inner_text() == "selesai"
+            page.set_viewport_size({"width": 360, "height": 640})
+            widths = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+            assert widths[0] <= widths[1], widths  # the review form stays on screen
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "admin-360px.png"), full_page=True)
+            text = page.inner_text("body")
+            assert [w for w in ENGLISH if w in text.lower()] == [], text
         finally:
             browser.close()
     assert dialogs == []  # no injected script ran

@@ -11,6 +11,7 @@ import logging
 import secrets
 from collections.abc import Collection
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -19,8 +20,9 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from monitor.admin import security
 from monitor.admin.review import REASONS, needs_action
-from monitor.core.clock import Clock, system_clock, to_jakarta
+from monitor.core.clock import Clock, system_clock
 from monitor.core.errors import UsageError
+from monitor.core.words import check_lang, format_datetime, has, t
 from monitor.store import Store
 from monitor.store.reviews import MAX_BY, MAX_NOTE, STATUSES, add_review, history
 
@@ -29,12 +31,16 @@ DEFAULT_DAYS = 7
 
 
 def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[str] = (),
-               clock: Clock = system_clock) -> Flask:
-    """``allowed_hosts`` (``host:port``, lower case) limits the Host header; empty: any."""
+               clock: Clock = system_clock, lang: str = "id") -> Flask:
+    """``allowed_hosts`` (``host:port``, lower case) limits the Host header; empty: any.
+    Every word on the page comes from the wording catalogue in ``lang`` (core.words)."""
     app = Flask(__name__)
     app.config.update(SECRET_KEY=secrets.token_bytes(32), SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", MAX_CONTENT_LENGTH=64 * 1024)
-    app.jinja_env.filters.update(wib=_wib, http_url=_http_url)
+    check_lang(lang)
+    app.jinja_env.filters.update(wib=partial(_wib, lang), http_url=_http_url)
+    app.jinja_env.globals.update(_=partial(t, lang), lang=lang, reason_label=partial(
+        _reason_label, lang))
     app.jinja_env.globals.update(csrf_token=security.csrf_token, STATUSES=STATUSES,
                                  MAX_NOTE=MAX_NOTE, MAX_BY=MAX_BY, CSRF_FIELD=security.CSRF_FIELD)
     hosts = frozenset(h.lower() for h in allowed_hosts)
@@ -56,7 +62,7 @@ def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[st
 
     @app.get("/")
     def index() -> tuple[str, int]:
-        return _render_list(store, clock)
+        return _render_list(store, clock, lang)
 
     @app.post("/review")
     def record() -> BaseResponse | tuple[str, int]:
@@ -65,8 +71,8 @@ def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[st
             add_review(store, code, request.form.get("status", ""),
                        request.form.get("note", ""), request.form.get("by", ""), clock())
         except UsageError as exc:
-            return _render_list(store, clock, error=str(exc), status=400)
-        flash(f"Tinjauan untuk {code} dicatat.")
+            return _render_list(store, clock, lang, error=str(exc), status=400)
+        flash(t(lang, "adm_recorded", code=code))
         target = url_for("index") + _query(_filters()) + f"#site-{quote(code)}"
         return redirect(target, 303)
 
@@ -89,7 +95,7 @@ def _query(filters: dict[str, str]) -> str:
     return "?" + urlencode(filters) if filters else ""
 
 
-def _render_list(store: Store, clock: Clock, *, error: str = "",
+def _render_list(store: Store, clock: Clock, lang: str, *, error: str = "",
                  status: int = 200) -> tuple[str, int]:
     filters = _filters()
     items: list[Any] = []
@@ -97,7 +103,7 @@ def _render_list(store: Store, clock: Clock, *, error: str = "",
         days = int(filters.get("days", DEFAULT_DAYS))
         items = needs_action(store, clock(), days=days, kecamatan=filters.get("kecamatan"))
     except ValueError:
-        error, status = "days must be a whole number", 400
+        error, status = t(lang, "adm_bad_days"), 400
     except UsageError as exc:
         error, status = str(exc), 400
     kecamatan = sorted({s.kecamatan for s in store.sites() if s.kecamatan})
@@ -105,9 +111,14 @@ def _render_list(store: Store, clock: Clock, *, error: str = "",
                            kecamatan_names=kecamatan, reasons=REASONS), status
 
 
-def _wib(value: datetime | None) -> str:
-    """A time as admins read it: Asia/Jakarta, to the minute."""
-    return "-" if value is None else f"{to_jakarta(value):%Y-%m-%d %H:%M} WIB"
+def _wib(lang: str, value: datetime | None) -> str:
+    """A time as admins read it: 'Senin, 23 November 2026 pukul 08.00 WIB'."""
+    return "-" if value is None else format_datetime(value, lang)
+
+
+def _reason_label(lang: str, key: str) -> str:
+    """The reason word in plain words; a reason this page does not know shows its word."""
+    return t(lang, f"rs_{key}") if has(lang, f"rs_{key}") else key
 
 
 def _http_url(value: str | None) -> str | None:

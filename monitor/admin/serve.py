@@ -32,7 +32,7 @@ def loopback_hosts(port: int) -> frozenset[str]:
 
 
 def build_server(store: Store, host: str, port: int, password: str,
-                 clock: Clock = system_clock) -> BaseWSGIServer:
+                 clock: Clock = system_clock, lang: str = "id") -> BaseWSGIServer:
     """Bind first (port 0 picks a free one), then build the app for the real port."""
     local = is_loopback(host)
     if not local and not password:
@@ -44,7 +44,8 @@ def build_server(store: Store, host: str, port: int, password: str,
         raise ConfigError(f"monitor admin: cannot listen on {host}:{port}: "
                           f"{exc.strerror or exc}") from None
     allowed = loopback_hosts(server.server_port) if local else frozenset()
-    server.app = create_app(store, password=password, allowed_hosts=allowed, clock=clock)
+    server.app = create_app(store, password=password, allowed_hosts=allowed, clock=clock,
+                            lang=lang)
     return server
 
 

@@ -6,6 +6,7 @@ import click
 
 from monitor.admin.serve import build_server
 from monitor.cli.common import db_option, load_config, open_store
+from monitor.core.words import LANGS
 
 
 @click.command()
@@ -18,7 +19,8 @@ def admin(db: str | None, host: str, port: int) -> None:
     """A small web page listing the sites that need action, with a form to record a review."""
     config = load_config()
     store = open_store(config, db)
-    server = build_server(store, host, port, config.admin_password)
+    server = build_server(store, host, port, config.admin_password,
+                          lang=config.lang if config.lang in LANGS else "id")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"monitor admin on http://{shown}:{server.server_port}/ (Ctrl+C stops it)",
                err=True)
