@@ -88,6 +88,18 @@ def test_sites_lists_every_target_with_its_last_status(
     result = run_cli("sites", "--db", sqlite_url)
     assert result.code == 0  # type: ignore[attr-defined]
     lines = {line.split()[0]: line for line in result.out.splitlines()[1:]}  # type: ignore[attr-defined]
-    assert "up 200 123 ms" in lines["18.71"]
-    assert "no website" in lines["18.71.01"]
-    assert "never checked" in lines["18.71.01.1006"]
+    assert "dapat diakses 200 123 ms" in lines["18.71"]  # the language setting: id
+    assert "Belum punya situs" in lines["18.71.01"]
+    assert "belum diperiksa" in lines["18.71.01.1006"]
+    english = run_cli("sites", "--db", sqlite_url, env={"MONITOR_LANG": "en"})
+    assert "no website" in english.out.lower()  # type: ignore[attr-defined]
+
+
+def test_sites_on_a_narrow_terminal_prints_one_block_per_site_with_the_whole_code(
+    sqlite_url: str, run_cli: Callable[..., object]
+) -> None:
+    seed(sqlite_url)
+    result = run_cli("sites", "--db", sqlite_url, env={"COLUMNS": "60"})
+    out = result.out  # type: ignore[attr-defined]
+    assert "18.71.01.1006  " in out and "  Status terakhir: belum diperiksa" in out
+    assert all(len(line) <= 60 or "://" in line for line in out.splitlines())

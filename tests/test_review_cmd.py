@@ -105,10 +105,19 @@ def test_table_shows_hostile_text_literally(run_cli: Run, db: str) -> None:
     assert result.code == 0
     assert "\x1b" not in result.out
     assert "[bold red]Gotong[/]" in result.out  # printed, not interpreted as markup
-    assert "4 site(s) need action" in result.out
+    assert "4 situs perlu tindakan" in result.out  # the language setting (default id)
     assert result.out.index("Sidodadi") < result.out.index("Tanjungkarang Pusat")
 
 
 def test_days_must_be_positive(run_cli: Run, db: str) -> None:
     result = run_cli("inactive", "--db", db, "--days", "0")
     assert result.code == 2 and "--days" in result.err
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "200"])
+def test_inactive_table_never_cuts_the_code(run_cli: Run, db: str, columns: str) -> None:
+    result = run_cli("inactive", "--db", db, env={"COLUMNS": columns})
+    assert result.code == 0, result
+    for code in (TKP, SIDODADI, GOTONG):
+        assert code in result.out  # whole, never "18.71.02.10…"
+    assert "Tidak aktif" in result.out and "situs perlu tindakan" in result.out

@@ -18,8 +18,10 @@ from monitor.cli.common import (
     only_option,
     open_store,
 )
+from monitor.cli.table import print_rows
 from monitor.core.errors import UsageError
 from monitor.core.settings import Config
+from monitor.core.words import LANGS, t, word
 from monitor.service.jobs import Progress, run_sweep
 from monitor.sweep.fetch import ssl_context_for
 from monitor.sweep.sweeper import SiteResult, SweepOptions
@@ -101,21 +103,20 @@ def sites(db: str | None) -> None:
     from monitor.report.export import record
 
     config = load_config()
+    lang = config.lang if config.lang in LANGS else "id"
     store = open_store(config, db)
     rows = [record(site, result) for site, result in store.latest_results()]
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("code", "level", "name", "url", "status", "checked", box=None)
+    lines = []
     for r in rows:
         if r["error"] == "no_site":
-            status = "no website"
+            status = t(lang, "tidak_ada_situs")
         elif r["available"]:
-            status = f"up {r['status_code']} {r['response_ms'] or 0:.0f} ms"
+            status = f"{t(lang, 'status_up')} {r['status_code']} {r['response_ms'] or 0:.0f} ms"
         elif r["checked_at"] is None:
-            status = "never checked"
+            status = t(lang, "not_checked")
         else:
-            status = f"down: {r['error']}"
-        table.add_row(r["code"], r["level"], r["name"], r["url"] or "-", status,
-                      (r["checked_at"] or "-")[:16])
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+            status = f"{t(lang, 'status_down')}: {word(lang, 'e', r['error'] or 'other')}"
+        lines.append([r["code"], r["name"], r["level"], r["url"] or "-", status,
+                      (r["checked_at"] or "-")[:16].replace("T", " ")])
+    print_rows([t(lang, k) for k in ("cli_code", "cli_name", "cli_level", "cli_url",
+                                     "status_now", "cli_checked")], lines)

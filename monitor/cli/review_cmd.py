@@ -13,14 +13,15 @@ import getpass
 import io
 import json
 import re
-import sys
 
 import click
 
 from monitor.admin.review import ActionItem, needs_action
 from monitor.cli.common import db_option, load_config, open_store
-from monitor.core.clock import iso_jakarta, system_clock, to_jakarta
+from monitor.cli.table import print_rows
+from monitor.core.clock import iso_jakarta, system_clock
 from monitor.core.errors import UsageError
+from monitor.core.words import LANGS, format_date, has, t
 from monitor.store.reviews import STATUSES, add_review, history
 
 CSV_FIELDS = ("code", "level", "name", "kecamatan", "url", "reasons", "summary", "evidence",
@@ -63,23 +64,23 @@ def to_csv(items: list[ActionItem]) -> str:
     return buffer.getvalue()
 
 
-def print_table(items: list[ActionItem]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table("code", "name", "kecamatan", "why", "evidence", "review", box=None)
+def print_table(items: list[ActionItem], lang: str = "id") -> None:
+    headers = [t(lang, k) for k in ("cli_code", "cli_name", "cli_kecamatan", "cli_reasons",
+                                    "evidence_raw", "cli_review")]
+    rows = []
     for item in items:
         review = item.review
         status = "-" if review is None else (
-            f"{review.shown_status} {to_jakarta(review.created_at):%Y-%m-%d}: {review.note}")
+            f"{t(lang, 'review_reopened') if review.reopened else t(lang, 'rv_' + review.status)}"
+            f" {format_date(review.created_at, lang, weekday=False)}: {review.note}")
         first = item.reasons[0].evidence[:1]
         proof = " ".join(f"{e.url or ''} {e.text}" for e in first)
-        table.add_row(*(escape(clean(v)) for v in (
-            item.code, item.name, item.kecamatan or "-",
-            "; ".join(r.summary for r in item.reasons), proof, status)))
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
-    click.echo(f"{len(items)} site(s) need action")
+        why = "; ".join(t(lang, f"rs_{r.key}") if has(lang, f"rs_{r.key}") else r.key
+                        for r in item.reasons)
+        rows.append([clean(v) for v in (item.code, item.name, item.kecamatan or "-", why,
+                                        proof, status)])
+    print_rows(headers, rows)
+    click.echo(t(lang, "cli_count", n=len(items)))
 
 
 @click.command()
@@ -92,14 +93,15 @@ def print_table(items: list[ActionItem]) -> None:
               show_default=True)
 def inactive(db: str | None, days: int, kecamatan: str | None, fmt: str) -> None:
     """The sites that need action, worst first, with the reason, evidence and last review."""
-    store = open_store(load_config(), db)
+    config = load_config()
+    store = open_store(config, db)
     items = needs_action(store, system_clock(), days=days, kecamatan=kecamatan)
     if fmt == "json":
         click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
     elif fmt == "csv":
         click.echo(to_csv(items), nl=False)
     else:
-        print_table(items)
+        print_table(items, config.lang if config.lang in LANGS else "id")
 
 
 def _default_by() -> str:
@@ -120,7 +122,8 @@ def review(code: str, db: str | None, status: str | None, note: str | None,
            by: str | None) -> None:
     """Record an admin's follow-up on site CODE (history is kept); without --status, show
     the site's review history."""
-    store = open_store(load_config(), db)
+    config = load_config()
+    store = open_store(config, db)
     if status is None:
         if note is not None:
             raise click.UsageError("--note needs --status")
