@@ -26,6 +26,14 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _no_daily_browser_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`monitor check` audits in Chromium once a day by default (service.audit_plan); a test
+    sweep is the first of its day, so tests ask for the audit explicitly (--browser) or set
+    MONITOR_BROWSER_AUDIT themselves."""
+    monkeypatch.setenv("MONITOR_BROWSER_AUDIT", "off")
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'monitor.db'}"
@@ -101,7 +109,8 @@ def run_cli(
 
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith("MONITOR_") and name != "MONITOR_TEST_PG_URL":
+        if name.startswith("MONITOR_") and name not in ("MONITOR_TEST_PG_URL",
+                                                        "MONITOR_BROWSER_AUDIT"):
             monkeypatch.delenv(name)
 
     def run(*args: str, env: dict[str, str] | None = None) -> CliResult:

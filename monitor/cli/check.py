@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from monitor.cli.table import print_rows
 from monitor.core.errors import UsageError
 from monitor.core.settings import Config
 from monitor.core.words import LANGS, t, word
+from monitor.service.audit_plan import browser_due, check_mode
 from monitor.service.jobs import Progress, run_sweep
 from monitor.sweep.fetch import ssl_context_for
 from monitor.sweep.sweeper import SiteResult, SweepOptions
@@ -80,14 +82,15 @@ def check(targets_path: str | None, db: str | None, timeout: float | None,
     """One sweep of every target, stored as one sweep."""
     only = only_codes(only, more_codes)
     config = load_config()
-    options = replace(sweep_options(config, timeout, concurrency),
-                      browser=browser or config.browser)
+    mode = check_mode(str(config.get("browser_audit")))  # a bad value fails before any work
     targets = load_targets(config, targets_path)  # validated before the database is touched
     codes = {t.code for t in targets}
     unknown = [c for c in only if c not in codes]
     if unknown:
         raise UsageError(f"--only: unknown code(s) {', '.join(unknown)} (not in targets.csv)")
     store = open_store(config, db, create=True)
+    browser = browser or config.browser or browser_due(store, mode, datetime.now(UTC))
+    options = replace(sweep_options(config, timeout, concurrency), browser=browser)
     count = len(only) if only else len(targets)
     context = ssl_context_for(config.ca_bundle)  # a bad CA file is a usage error, early
     with progress_bar(count) as progress:

@@ -124,6 +124,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Whom readers of the reports and emails contact (the desk's name)."),
     Setting("contact_phone", "",
             "The desk's phone or WhatsApp number, printed in reports and emails."),
+    Setting("browser_audit", "daily",
+            "Chromium phone audit and screenshot: off, daily (the first sweep of each day, "
+            "when Chromium is installed) or every (every sweep)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -150,7 +150,7 @@ def _locked_sweep(
         targets = [t for t in targets if t.code in wanted]
     sweep_id = store.begin_sweep(started, len(targets), {
         "timeout": options.timeout, "concurrency": options.concurrency,
-        "only": sorted(only),
+        "only": sorted(only), "browser": options.browser,  # service.audit_plan reads it
     })
     status = "incomplete"
     up = down = no_site = 0
