@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pg_server
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -39,16 +41,35 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'monitor.db'}"
 
 
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """MONITOR_TEST_PG_URL, else a throwaway server from the installed PostgreSQL binaries
+    (tests/pg_server.py), else skip with the reason."""
+    if PG_URL:
+        yield PG_URL
+        return
+    bindir = pg_server.pg_bin()
+    if bindir is None:
+        pytest.skip(pg_server.SKIP_REASON)
+    try:
+        server = pg_server.PgServer(bindir)
+    except (OSError, subprocess.SubprocessError, KeyError) as exc:
+        pytest.skip(f"PostgreSQL is installed but a throwaway server did not start: {exc}")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database: SQLite always; PostgreSQL when MONITOR_TEST_PG_URL is set
-    (CI starts a server on loopback). Tests using this fixture run on both."""
+    """A fresh, empty database: SQLite always; PostgreSQL from ``pg_url`` (a throwaway
+    server when PostgreSQL is installed). Tests using this fixture run on both."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'monitor.db'}"
-    if not PG_URL:
-        pytest.skip("no PostgreSQL server (CI sets MONITOR_TEST_PG_URL)")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    url: str = request.getfixturevalue("pg_url")
+    _reset_postgres(url)
+    return url
 
 
 @pytest.fixture
