@@ -99,3 +99,14 @@ def test_demo_never_replaces_a_database_it_did_not_create(
     result = run_cli("demo", "--dir", str(production))
     assert result.code == 2 and "did not create" in result.err
     assert (production / "monitor.db").read_bytes() == b"the real data"
+
+
+def test_the_demo_hints_run_as_printed(demo: dict[str, Any]) -> None:
+    """A newcomer copies the hint: it must work in their shell, venv active or not."""
+    import shlex
+    import subprocess
+
+    hint = next(line.strip() for line in demo["out"].splitlines() if " status --db " in line)
+    result = subprocess.run(shlex.split(hint), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, (hint, result.stderr)
+    assert "last sweep" in result.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -51,3 +53,18 @@ def open_store(config: settings.Config, db: str | None, *, create: bool = False)
 
 def load_targets(config: settings.Config, path: str | None) -> list[targets.Target]:
     return targets.load(Path(path or config.targets))
+
+
+def command_name() -> str:
+    """`monitor` when the shell finds it, else the path that works (e.g. .venv/bin/monitor
+    right after the README's quick start in a shell without the venv): hints must run."""
+    found = shutil.which("monitor")
+    script = Path(sys.argv[0])
+    if found and (script.name != "monitor" or Path(found).resolve() == script.resolve()):
+        return "monitor"
+    if script.name == "monitor" and script.is_file():
+        try:
+            return str(script.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(script.resolve())
+    return f"{sys.executable} -m monitor"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import click
 
+from monitor.cli.common import command_name
 from monitor.demo.run import AREAS, run_demo
 
 
@@ -34,17 +33,3 @@ def demo(folder: Path, lang: str) -> None:
                f"  MONITOR_MAIL_FROM=monitor@example.go.id {me} email {db} --week {week} "
                f"--dry-run --reports-dir {folder}/reports --outbox {folder}/outbox")
 
-
-def command_name() -> str:
-    """`monitor` when the shell finds it, else the path that works (e.g. .venv/bin/monitor
-    right after the README's quick start, before the venv is activated)."""
-    found = shutil.which("monitor")
-    script = Path(sys.argv[0])
-    if found and (script.name != "monitor" or Path(found).resolve() == script.resolve()):
-        return "monitor"
-    if script.name == "monitor" and script.is_file():
-        try:
-            return str(script.resolve().relative_to(Path.cwd()))
-        except ValueError:
-            return str(script.resolve())
-    return f"{Path(sys.executable).name} -m monitor"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.common import load_config, load_targets
+from monitor.cli.common import command_name, load_config, load_targets
 from monitor.discover import apply as discover_apply
 from monitor.discover import output as discover_output
 from monitor.discover.run import DiscoverOptions
@@ -47,4 +47,4 @@ def discover(targets_path: str | None, output: str, apply_path: str | None) -> N
     for line in found.summary():
         click.echo(line)
     click.echo(f"candidates written to {output}: review them, delete the rows you do not "
-               f"want, then run `monitor discover --apply {output}`")
+               f"want, then run `{command_name()} discover --apply {output}`")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from monitor.cli.common import db_option, load_config, open_store
+from monitor.cli.common import command_name, db_option, load_config, open_store
 from monitor.core.clock import as_utc, last_complete_week, system_clock, to_jakarta
 from monitor.core.settings import Config
 from monitor.service import scheduler
@@ -33,7 +33,8 @@ def sweep_line(sweep: Sweep) -> str:
 def sweep_lines(store: Store) -> list[str]:
     sweeps = store.sweeps()
     if not sweeps:
-        return ["last sweep: none yet (run `monitor check` or `monitor serve`)"]
+        me = command_name()
+        return [f"last sweep: none yet (run `{me} check` or `{me} serve`)"]
     lines = ["last sweep: " + sweep_line(sweeps[-1])]
     if sweeps[-1].status != "complete":
         complete = [s for s in sweeps if s.status == "complete"]
