@@ -241,6 +241,28 @@ def test_dry_run_writes_eml_files_and_sends_nothing(
     assert len(list(msg.iter_attachments())) == 1
 
 
+def test_folders_come_from_options_and_are_printed(run_cli: Run, sqlite_url: str,
+                                                  tmp_path: Path) -> None:
+    """--reports-dir and --outbox (or their settings): nothing lands in the current folder
+    by surprise, and the command says where it read and wrote."""
+    seed(sqlite_url)
+    elsewhere = tmp_path / "demo"
+    result = run_cli("email", "--week", WEEK, "--dry-run", "--reports-dir",
+                     str(elsewhere / "reports"), "--outbox", str(elsewhere / "outbox"),
+                     env={"MONITOR_DB": sqlite_url, "MONITOR_MAIL_FROM": SENDER,
+                          "MONITOR_REPORT_PDF": "false"})
+    assert result.code == 0, result
+    assert f"reports written into {elsewhere / 'reports' / WEEK}" in result.out
+    assert f"outbox: {elsewhere / 'outbox' / WEEK}" in result.out
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("monitor.db")] == [
+        "demo"]
+    assert (elsewhere / "outbox" / WEEK / "18.71.01-kedaton.eml").is_file()
+    again = run_cli("email", "--week", WEEK, "--dry-run", "--reports-dir",
+                    str(elsewhere / "reports"), "--outbox", str(elsewhere / "outbox"),
+                    env={"MONITOR_DB": sqlite_url, "MONITOR_MAIL_FROM": SENDER})
+    assert f"reports read from {elsewhere / 'reports' / WEEK}" in again.out
+
+
 def test_dry_run_needs_no_mail_server(run_cli: Run, sqlite_url: str) -> None:
     seed(sqlite_url)
     result = run_cli("email", "--week", WEEK, "--dry-run",

@@ -10,7 +10,7 @@ import report_seed as seed
 from conftest import CliResult
 
 from monitor.core.chromium import CHROMIUM
-from monitor.core.clock import last_complete_week
+from monitor.core.clock import JAKARTA, last_complete_week
 from monitor.store import Store
 
 Run = Callable[..., CliResult]
@@ -38,7 +38,8 @@ def test_english_and_reports_dir_from_the_environment(
         run_cli: Run, sqlite_url: str, tmp_path: Path) -> None:
     seed.seed_week(Store.open(sqlite_url))
     result = run_cli("report", "--week", "2026-W47", "--lang", "en",
-                     env={"MONITOR_DB": sqlite_url, "MONITOR_REPORTS_DIR": str(tmp_path / "r")})
+                     env={"MONITOR_DB": sqlite_url, "MONITOR_REPORTS_DIR": str(tmp_path / "r"),
+                          "MONITOR_REPORT_PDF": "false"})
     assert result.code == 0, result
     html = (tmp_path / "r" / "2026-W47" / "index.html").read_text(encoding="utf-8")
     assert 'lang="en"' in html and "Weekly Website Report" in html
@@ -47,8 +48,10 @@ def test_english_and_reports_dir_from_the_environment(
 def test_default_week_is_the_last_complete_one(run_cli: Run, sqlite_url: str,
                                                tmp_path: Path) -> None:
     Store.open(sqlite_url)
-    result = run_cli("report", "--db", sqlite_url, "--out", str(tmp_path / "r"))
+    result = run_cli("report", "--db", sqlite_url, "--out", str(tmp_path / "r"),
+                     env={"MONITOR_REPORT_PDF": "false"})
     assert result.code == 0, result
+    assert "tidak punya pemeriksaan sama sekali" in result.err  # an empty week is said
     year, week = last_complete_week(datetime.now(UTC))
     index = tmp_path / "r" / f"{year}-W{week:02d}" / "index.html"
     assert "Belum ada data pemeriksaan" in index.read_text(encoding="utf-8")
@@ -69,3 +72,20 @@ def test_unwritable_reports_folder_is_a_usage_error(run_cli: Run, sqlite_url: st
     Store.open(sqlite_url)  # an existing (empty) database
     result = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--out", str(blocker))
     assert result.code == 2 and "cannot create" in result.err, result
+
+
+def test_unfinished_and_thin_weeks_are_said(run_cli: Run, sqlite_url: str,
+                                           tmp_path: Path) -> None:
+    seed.seed_week(Store.open(sqlite_url), sweeps=3)
+    env = {"MONITOR_REPORT_PDF": "false"}
+    result = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--out",
+                     str(tmp_path / "r"), env=env)
+    assert result.code == 0, result
+    assert "hanya punya 3 pemeriksaan (kurang dari 7)" in result.err
+    year, week = datetime.now(UTC).astimezone(JAKARTA).isocalendar()[:2]
+    result = run_cli("report", "--db", sqlite_url, "--week", f"{year}-W{week:02d}", "--out",
+                     str(tmp_path / "r"), env=env)
+    assert result.code == 0 and "belum selesai" in result.err, result
+    full = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--lang", "en",
+                   "--out", str(tmp_path / "r"), env=env)
+    assert "only 3 sweeps" in full.err
