@@ -91,7 +91,7 @@ def test_links_between_reports_work(served: tuple[str, WeekFiles], browser: Any)
     base, files = served
     page = browser.new_page(viewport={"width": 360, "height": 640})
     page.goto(f"{base}/index.html")
-    page.get_by_role("link", name="Kedaton").first.click()
+    page.locator("a.kl", has_text="Kedaton").click()  # the kecamatan table
     page.wait_for_load_state()
     assert page.url == f"{base}/{files.kecamatan[0].path.name}"
     assert page.get_by_role("heading", level=1).inner_text() == (
