@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import report_seed as seed
 from conftest import CliResult
 
@@ -89,3 +90,17 @@ def test_unfinished_and_thin_weeks_are_said(run_cli: Run, sqlite_url: str,
     full = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--lang", "en",
                    "--out", str(tmp_path / "r"), env=env)
     assert "only 3 sweeps" in full.err
+
+
+def test_without_chromium_the_html_is_written_and_that_is_said_once(
+        run_cli: Run, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.report import pdf
+
+    monkeypatch.setattr(pdf, "find_chromium", lambda *a: None)
+    seed.seed_week(Store.open(sqlite_url))
+    result = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--out",
+                     str(tmp_path / "r"))
+    assert result.code == 0, result
+    assert result.err.count("PDF tidak dibuat") == 1 and "Chromium" in result.err
+    folder = tmp_path / "r" / "2026-W47"
+    assert list(folder.glob("*.pdf")) == [] and (folder / "index.html").is_file()
