@@ -28,12 +28,14 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _no_daily_browser_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def _no_daily_browser_audit() -> Iterator[None]:
     """`monitor check` audits in Chromium once a day by default (service.audit_plan); a test
     sweep is the first of its day, so tests ask for the audit explicitly (--browser) or set
-    MONITOR_BROWSER_AUDIT themselves."""
-    monkeypatch.setenv("MONITOR_BROWSER_AUDIT", "off")
+    MONITOR_BROWSER_AUDIT themselves. Session scope: module fixtures sweep too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MONITOR_BROWSER_AUDIT", "off")
+        yield
 
 
 @pytest.fixture
