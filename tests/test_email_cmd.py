@@ -120,7 +120,8 @@ def test_each_kecamatan_gets_its_report_over_starttls_with_auth(
         result = run_cli("email", "--week", WEEK, env=env_for(
             sqlite_url, server.port, "starttls", MONITOR_SMTP_USER=USER,
             MONITOR_SMTP_PASSWORD=PASSWORD, MONITOR_CA_BUNDLE=str(tls.ca_pem),
-            MONITOR_REPORT_PDF="true"))
+            MONITOR_REPORT_PDF="true", MONITOR_MAIL_REPLY_TO="aptika@bandarlampungkota.go.id",
+            MONITOR_CONTACT_PHONE="0812-3456-7890"))
     assert result.code == 0, result
     sent = by_kecamatan(server.delivered)
     assert sorted(sent) == ["18.71.01", "18.71.03"]  # Tanjungkarang Pusat has no address
@@ -132,6 +133,10 @@ def test_each_kecamatan_gets_its_report_over_starttls_with_auth(
     assert addresses(msg, "To") == KEDATON_TO
     assert addresses(msg, "Cc") == KEDATON_CC
     assert msg["Bcc"] is None
+    assert msg["Reply-To"].addresses[0].addr_spec == "aptika@bandarlampungkota.go.id"
+    plain = msg.get_body(("plain",))
+    assert plain is not None and "telepon/WhatsApp 0812-3456-7890" in plain.get_content()
+    assert "3 wilayah dipantau, 2 punya situs" in plain.get_content()  # areas vs websites
     # how many need action is the report's judgement (tests/test_report*); the form is ours
     assert re.fullmatch(r"\[Monitor Situs\] Kecamatan Kedaton, minggu 47/2026: "
                         r"[1-9]\d* situs perlu tindakan", msg["Subject"].strip())
