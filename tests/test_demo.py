@@ -14,6 +14,7 @@ from typing import Any
 import lxml.html
 import pytest
 
+from monitor.core.chromium import find_chromium
 from monitor.core.clock import to_jakarta
 from monitor.demo.run import AREAS, EXPECTED, EXPECTED_HEADLINE
 from monitor.report.export import record
@@ -65,6 +66,9 @@ def test_demo_report_headline_matches_the_script(demo: dict[str, Any]) -> None:
                           "down"}
     kecamatan = sorted(p.name for p in city.parent.glob("kecamatan-*.html"))
     assert kecamatan == ["kecamatan-kedaton.html", "kecamatan-sukarame.html"]
+    if find_chromium() is not None:  # the whole job: the PDFs an office files, too
+        assert sorted(p.name for p in city.parent.glob("*.pdf")) == [
+            "index.pdf", "kecamatan-kedaton.pdf", "kecamatan-sukarame.pdf"]
 
 
 def test_demo_export_matches_the_script_site_by_site(demo: dict[str, Any]) -> None:

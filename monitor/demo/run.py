@@ -236,6 +236,13 @@ def run_demo(folder: Path, *, now: datetime | None = None, lang: str = "id") -> 
 
 
 def write_report(store: Store, out_dir: Path, year: int, week: int, *, lang: str) -> Path:
+    """The week's reports, with their A4 PDFs when Chromium is installed (as `monitor
+    report` writes them)."""
     from monitor.report import write_week
+    from monitor.report.pdf import PdfPrinter
 
-    return write_week(store, out_dir, year, week, lang=lang).city
+    with PdfPrinter() as printer:
+        files = write_week(store, out_dir, year, week, lang=lang, pdf=printer)
+    if files.pdf_problem:
+        log.warning("no PDF made (%s); the reports are HTML only", files.pdf_problem)
+    return files.city
