@@ -300,6 +300,22 @@ def test_reports_already_written_are_the_ones_sent(
     assert attachment.get_content().endswith("<!-- as published -->")
 
 
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")
+def test_a_published_report_without_pdf_gets_its_pdf_printed_and_attached(
+        run_cli: Run, sqlite_url: str, plain: SmtpServer, tmp_path: Path) -> None:
+    seed(sqlite_url)
+    files = write_week(Store.open(sqlite_url), tmp_path / "reports", 2026, 47, now=NOW)
+    assert not list(files.folder.glob("*.pdf"))  # written before Chromium (no printer)
+    result = run_cli("email", "--week", WEEK, "--only", "18.71.01",
+                     env=env_for(sqlite_url, plain.port, MONITOR_REPORT_PDF="true"))
+    assert result.code == 0, result
+    [kedaton] = by_kecamatan(plain.delivered)["18.71.01"]
+    [attachment] = list(kedaton.message.iter_attachments())
+    assert attachment.get_filename() == "laporan-kedaton-2026-W47.pdf"
+    assert attachment.get_payload(decode=True) == (
+        files.folder / "kecamatan-kedaton.pdf").read_bytes()
+
+
 @pytest.mark.parametrize(("env", "message"), [
     ({"MONITOR_MAIL_FROM": ""}, "mail_from is not set"),
     ({"MONITOR_SMTP_HOST": ""}, "smtp_host is not set"),

@@ -97,7 +97,7 @@ def test_parts_text_html_and_the_report_attached(report: FakeKecamatanFile) -> N
     assert "16 November 2026 s.d. 22 November 2026" in body
     assert "12 wilayah dipantau, 10 punya situs: 3 situs perlu tindakan." in body
     assert "terlampir (laporan-kedaton-2026-W47.html)" in body
-    assert "Chromium belum terpasang" in body  # says why there is no PDF
+    assert "Chromium tidak tersedia" in body  # says why there is no PDF
     assert "- Kedaton: berisi spam judi" in body
     [attachment] = list(msg.iter_attachments())
     assert attachment.get_filename() == "laporan-kedaton-2026-W47.html"

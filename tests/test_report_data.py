@@ -141,7 +141,7 @@ def test_kecamatan_tables_and_email_summary(seeded: Store) -> None:
     assert [s.code for s in kedaton.sites] == [seed.KEDATON.code, seed.SIDODADI.code,
                                                seed.SURABAYA.code, seed.KEDATON_KEL.code]
     assert kedaton.slug == "kedaton" and tkp.slug == "tanjungkarang-pusat"
-    assert kedaton.summary[0] == "4 wilayah, 3 punya situs: 2 dapat diakses, 3 perlu tindakan."
+    assert kedaton.summary[0] == "2 dari 3 situs dapat diakses."
     assert kedaton.summary[-1] == "1 wilayah belum punya situs."
     assert "Kelurahan Sidodadi: Situs disusupi spam judi online (situs diretas)" in (
         kedaton.summary)

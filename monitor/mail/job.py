@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email import policy
 from pathlib import Path
 from typing import Any, Protocol
 
+from monitor.core.chromium import CHROMIUM
 from monitor.core.clock import system_clock
 from monitor.core.errors import UsageError
 from monitor.core.names import name_key
@@ -33,7 +34,9 @@ from monitor.mail.message import (
 )
 from monitor.mail.smtp import Mailer, ServerUnavailable
 from monitor.report import KecamatanFile, build_week, write_week
+from monitor.report.model import WeekReport
 from monitor.report.pdf import PdfPrinter
+from monitor.report.render import footer_text
 from monitor.report.warnings import week_warnings
 from monitor.store import Site, Store
 from monitor.store import emails as email_store
@@ -276,12 +279,34 @@ def week_reports(store: Store, reports_dir: Path, year: int, week: int, *, lang:
     warnings = week_warnings(source, now, lang)
     if files and all(f.path.is_file() for f in files):
         log.info("mailing the reports already in %s", folder)
-        return ExistingWeek(data.period.label, tuple(files), folder, warnings)
+        files, problem = _missing_pdfs(files, data, pdf)
+        return ExistingWeek(data.period.label, tuple(files), folder, warnings,
+                            pdf_problem=problem)
     log.info("no complete reports in %s: writing them first", folder)
     written = write_week(store, reports_dir, year, week, lang=lang, options=options, pdf=pdf,
                          now=now)
     return ExistingWeek(written.week, tuple(written.kecamatan), written.folder,
                         written.warnings, True, written.pdf_problem)
+
+
+def _missing_pdfs(files: list[KecamatanFile], data: WeekReport,
+                  pdf: PdfPrinter | None) -> tuple[list[KecamatanFile], str]:
+    """Print the PDF of a published report that has none yet (written before Chromium was
+    installed, or with report_pdf off): the camat gets the PDF of exactly that report."""
+    if pdf is None or all(f.pdf for f in files):
+        return files, ""
+    if not pdf.available:
+        return files, f"Chromium not found at {CHROMIUM}"
+    out = []
+    for item, kec in zip(files, data.kecamatan, strict=True):
+        if item.pdf is None:
+            try:
+                item = replace(item, pdf=pdf.print_pdf(item.path, item.path.with_suffix(".pdf"),
+                                                       footer=footer_text(data, kec)))
+            except Exception as exc:  # noqa: BLE001 - the HTML is still mailed
+                return files, f"Chromium could not print: {str(exc).splitlines()[0][:200]}"
+        out.append(item)
+    return out, ""
 
 
 def write_eml(folder: Path, report: KecamatanReport, data: bytes) -> Path:

@@ -336,11 +336,11 @@ def _competition_ranks(scores: Mapping[str, float]) -> dict[str, int]:
 
 
 def _summary(group: Sequence[SiteWeek], lang: str) -> tuple[str, ...]:
-    """Short plain-text lines for the email body, in the report language."""
+    """Short plain-text lines for the email body, in the report language (the counts of
+    areas and websites are the email's own first line)."""
     head = headline(group)
     lines = [
-        t(lang, "summary_sites", areas=head.areas, websites=head.with_site, up=head.up,
-          needs=head.needs_action),
+        t(lang, "summary_up", up=head.up, websites=head.with_site),
         t(lang, "summary_activity", aktif=head.aktif, kurang=head.kurang_aktif,
           tidak=head.tidak_aktif, none=head.no_site),
     ]

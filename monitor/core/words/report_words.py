@@ -86,6 +86,7 @@ ID: dict[str, str] = {
                          "belum punya situs {none}."),
     "summary_flags": "{count} situs diretas atau isinya bermasalah: tangani lebih dulu.",
     "summary_problem": "{name}: {reason}",
+    "summary_up": "{up} dari {websites} situs dapat diakses.",
     # no website
     "no_site_title": "Wilayah yang belum punya situs ({count})",
     "no_site_advice": "Ajukan pembuatan situs ke Diskominfotik.",
@@ -215,6 +216,7 @@ EN: dict[str, str] = {
                          "no website {none}."),
     "summary_flags": "Hacked or with content problems: {count}; handle these first.",
     "summary_problem": "{name}: {reason}",
+    "summary_up": "{up} of {websites} websites reachable.",
     "no_site_title": "Areas without a website ({count})",
     "no_site_advice": "Ask Diskominfotik to create one.",
     "charts": "This week in charts",

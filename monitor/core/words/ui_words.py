@@ -17,8 +17,8 @@ ID: dict[str, str] = {
     "mail_attached_pdf": ("Laporan lengkap terlampir sebagai PDF ({file}): dapat dibuka di "
                           "ponsel, dicetak, dan diarsipkan."),
     "mail_attached_html": ("Laporan lengkap terlampir ({file}); buka dengan peramban (browser). "
-                           "Versi PDF belum dapat dibuat karena Chromium belum terpasang di "
-                           "server pemantau."),
+                           "Versi PDF tidak dapat dibuat: Chromium tidak tersedia di server "
+                           "pemantau."),
     "mail_contact": "Pertanyaan atau tanggapan: {desk}",
     "mail_reply": "balas surel ini",
     "mail_footer": ("Pesan ini dikirim otomatis oleh Monitor Situs Diskominfotik Kota Bandar "
@@ -91,7 +91,7 @@ EN: dict[str, str] = {
     "mail_attached_pdf": ("The full report is attached as a PDF ({file}): it opens on a phone, "
                           "prints and files."),
     "mail_attached_html": ("The full report is attached ({file}); open it in a web browser. No "
-                           "PDF could be made: Chromium is not installed on the monitoring "
+                           "PDF could be made: Chromium is not available on the monitoring "
                            "server."),
     "mail_contact": "Questions or replies: {desk}",
     "mail_reply": "reply to this email",
