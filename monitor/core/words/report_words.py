@@ -90,8 +90,8 @@ ID: dict[str, str] = {
     # no website
     "no_site_title": "Wilayah yang belum punya situs ({count})",
     "no_site_advice": "Ajukan pembuatan situs ke Diskominfotik.",
-    "no_site_advice_city": ("Wilayah ini belum punya alamat situs di targets.csv: buatkan situs "
-                            "atau catat alamatnya bila sudah ada (monitor discover)."),
+    "no_site_advice_city": ("Wilayah ini belum punya alamat situs di daftar pemantauan: "
+                            "buatkan situs, atau catat alamatnya bila situsnya sudah ada."),
     # charts
     "charts": "Grafik minggu ini",
     "chart_daily": "Pemeriksaan per hari: berhasil (hijau) dan gagal (merah)",
@@ -221,8 +221,8 @@ EN: dict[str, str] = {
     "summary_up": "{up} of {websites} websites reachable.",
     "no_site_title": "Areas without a website ({count})",
     "no_site_advice": "Ask Diskominfotik to create one.",
-    "no_site_advice_city": ("These areas have no address in targets.csv: create a website or "
-                            "record its address if one exists (monitor discover)."),
+    "no_site_advice_city": ("These areas have no website address in the monitoring list: "
+                            "create a website, or record its address if one exists."),
     "charts": "This week in charts",
     "chart_daily": "Checks per day: succeeded (green) and failed (red)",
     "chart_daily_alt": "{day}: {up} succeeded, {down} failed",
