@@ -18,8 +18,8 @@ from monitor.core.clock import JAKARTA
 from monitor.report import build_week, write_week
 from monitor.report.data import percentile
 from monitor.report.model import SiteWeek, WeekReport
-from monitor.report.problems import evidence_from
 from monitor.store import Result, Store
+from monitor.verdicts.evidence import evidence_from
 
 
 def _report(store: Store, lang: str = "id", week: int = seed.WEEK) -> WeekReport:
