@@ -19,7 +19,6 @@ from monitor.report import build_week, write_week
 from monitor.report.data import percentile
 from monitor.report.model import SiteWeek, WeekReport
 from monitor.store import Result, Store
-from monitor.verdicts.evidence import evidence_from
 
 
 def _report(store: Store, lang: str = "id", week: int = seed.WEEK) -> WeekReport:
@@ -217,15 +216,3 @@ def test_percentile_nearest_rank() -> None:
     assert percentile([], 0.95) is None
     assert percentile([5.0], 0.95) == 5.0
     assert percentile([float(v) for v in range(1, 21)], 0.95) == 19.0
-
-
-def test_each_content_flag_gets_its_own_evidence_and_junk_findings_are_skipped() -> None:
-    findings = {"content": {"evidence": [
-        {"rule": "judi:hidden-block", "url": "https://a.go.id/", "text": "slot gacor"},
-        {"rule": "defaced:banner", "url": "https://a.go.id/", "text": "Hacked by X"},
-        ["judi:title", None, "togel"], "junk", 7, {"rule": None}]},
-        "mobile": "not a dict", "freshness": {"evidence": {"rule": "x"}}}
-    judi = evidence_from(findings, ("content",), "judi_spam")
-    assert [e.text for e in judi] == ["slot gacor", "togel"]
-    assert [e.text for e in evidence_from(findings, ("content",), "defaced")] == ["Hacked by X"]
-    assert evidence_from(findings, ("mobile", "fresh")) == ()
