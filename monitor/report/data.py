@@ -71,9 +71,7 @@ def build(data: WeekInput, *, lang: str = "id", now: datetime,
 
 def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
     """The limits from settings (``aktif_days``...); missing ones keep their defaults."""
-    limits = Limits.from_settings(options)
-    return Thresholds(aktif_days=limits.aktif_days, kurang_aktif_days=limits.kurang_aktif_days,
-                      cert_warn_days=limits.cert_warn_days, unstable_pct=limits.unstable_pct)
+    return Limits.from_settings(options)
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
@@ -115,13 +113,11 @@ def _site_weeks(sites: Sequence[Site], rows: Iterable[tuple[Site, Result]], peri
     by_code: dict[str, list[Result]] = defaultdict(list)
     for site, result in rows:
         by_code[site.code].append(result)
-    rules = Limits(limits.aktif_days, limits.kurang_aktif_days, limits.cert_warn_days,
-                   limits.unstable_pct)
     out = {}
     for site in sites:
         results = sorted(by_code.get(site.code, []), key=lambda r: as_utc(r.checked_at))
         week = site_week(site, results, period, lang)
-        verdict = judge(site, results, reviews.get(site.code), rules)
+        verdict = judge(site, results, reviews.get(site.code), limits)
         week = replace(week, activity=verdict.activity or week.activity, verdict=verdict,
                        review=_review(verdict.review, lang),
                        problems=problems(verdict, lang, site.level))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from monitor.verdicts import Verdict
+from monitor.verdicts import Limits, Verdict
 
 
 @dataclass(frozen=True)
@@ -186,15 +186,9 @@ class Collection:
     timeout: float | None
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """The limits the judgements used (settings; defaults cite their sources in
-    monitor.verdicts.limits)."""
-
-    aktif_days: int = 30
-    kurang_aktif_days: int = 90
-    cert_warn_days: int = 14
-    unstable_pct: float = 90.0
+Thresholds = Limits
+"""The limits the judgements used: the verdicts' own (settings; ``monitor.verdicts.limits``
+cites the sources of the defaults), shown in the report's methodology section."""
 
 
 @dataclass(frozen=True)
