@@ -185,8 +185,9 @@ def test_city_and_kecamatan_reports_show_review_status_and_note(
     reviewed_week(store)
     report = build(load_week(store, 2026, 47), lang=lang, now=NOW)
     sites = {s.code: s for k in report.kecamatan for s in k.sites}
-    assert sites[TKP].review is not None and sites[TKP].review.reopened
-    assert sites[GOTONG].review is not None and not sites[GOTONG].review.reopened
+    tkp, gotong = sites[TKP].review, sites[GOTONG].review
+    assert tkp is not None and tkp.reopened
+    assert gotong is not None and not gotong.reopened
     kec = next(k for k in report.kecamatan if k.name == "Tanjungkarang Pusat")
     for html in (render_city(report), render_kecamatan(report, kec)):
         assert reopened in html and "Sudah diperbarui" in html
