@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from monitor.core.activity import TIDAK_ADA_SITUS
 from monitor.core.clock import as_utc
 from monitor.store import Result, Site
 from monitor.store.models import Review
@@ -26,9 +27,10 @@ def judge(site: Site, results: Sequence[Result], review: Review | None = None,
     found = reasons(site, results, limits)
     fetched = checked(results) if site.url else []
     newest = fetched[-1] if fetched else None
+    word = activity(newest, limits) if newest is not None else None
     return Verdict(
         code=site.code, reasons=found, review=review_state(site, results, review, limits),
-        activity=activity(newest, limits) if newest is not None else None,
+        activity=word if site.url else TIDAK_ADA_SITUS,
         days_since_update=newest.days_since_update if newest is not None else None)
 
 

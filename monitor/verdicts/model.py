@@ -60,7 +60,7 @@ class ReviewState:
 @dataclass(frozen=True)
 class Verdict:
     """One site over a period: why it needs action (worst first), its review state, and the
-    activity word as judged with the limits in force."""
+    activity word as judged with the limits in force (None: not reached for in the period)."""
 
     code: str
     reasons: tuple[Reason, ...]
