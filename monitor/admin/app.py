@@ -1,8 +1,10 @@
 """The admin page: the sites that need action, and a form to record a review on each.
 
 Flask with server-rendered Jinja templates (autoescape on for .html, so every string from a
-site or targets.csv is escaped) and no JavaScript. Reading goes through ``monitor.admin.review``,
-writing through ``monitor.store.reviews``: the page holds no SQL and no judgement of its own.
+site or targets.csv is escaped) and no JavaScript. Reading goes through ``monitor.verdicts``
+(the same verdict as the weekly reports and `monitor inactive`), wording through
+``monitor.report.wording``, writing through ``monitor.store.reviews``: the page holds no SQL
+and no judgement of its own.
 """
 
 from __future__ import annotations
@@ -18,23 +20,28 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from monitor.admin import security
-from monitor.admin.review import REASONS, needs_action
 from monitor.core.clock import Clock, system_clock, to_jakarta
 from monitor.core.errors import UsageError
+from monitor.report.wording import action_text, reason_text
 from monitor.store import Store
 from monitor.store.reviews import MAX_BY, MAX_NOTE, STATUSES, add_review, history
+from monitor.verdicts import Limits, Reason, Settings, needs_action
 
 log = logging.getLogger(__name__)
 DEFAULT_DAYS = 7
+LANG = "id"  # admins of Diskominfotik read Bahasa Indonesia; the page furniture is too
 
 
 def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[str] = (),
-               clock: Clock = system_clock) -> Flask:
-    """``allowed_hosts`` (``host:port``, lower case) limits the Host header; empty: any."""
+               clock: Clock = system_clock, settings: Settings | None = None) -> Flask:
+    """``allowed_hosts`` (``host:port``, lower case) limits the Host header; empty: any.
+    ``settings`` give the verdicts' limits (``cert_warn_days``...; default: the defaults)."""
+    limits = Limits.from_settings(settings)
     app = Flask(__name__)
     app.config.update(SECRET_KEY=secrets.token_bytes(32), SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", MAX_CONTENT_LENGTH=64 * 1024)
-    app.jinja_env.filters.update(wib=_wib, http_url=_http_url)
+    app.jinja_env.filters.update(wib=_wib, http_url=_http_url, reason_text=_reason,
+                                 action_text=_action)
     app.jinja_env.globals.update(csrf_token=security.csrf_token, STATUSES=STATUSES,
                                  MAX_NOTE=MAX_NOTE, MAX_BY=MAX_BY, CSRF_FIELD=security.CSRF_FIELD)
     hosts = frozenset(h.lower() for h in allowed_hosts)
@@ -56,7 +63,7 @@ def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[st
 
     @app.get("/")
     def index() -> tuple[str, int]:
-        return _render_list(store, clock)
+        return _render_list(store, clock, limits)
 
     @app.post("/review")
     def record() -> BaseResponse | tuple[str, int]:
@@ -65,7 +72,7 @@ def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[st
             add_review(store, code, request.form.get("status", ""),
                        request.form.get("note", ""), request.form.get("by", ""), clock())
         except UsageError as exc:
-            return _render_list(store, clock, error=str(exc), status=400)
+            return _render_list(store, clock, limits, error=str(exc), status=400)
         flash(f"Tinjauan untuk {code} dicatat.")
         target = url_for("index") + _query(_filters()) + f"#site-{quote(code)}"
         return redirect(target, 303)
@@ -89,20 +96,29 @@ def _query(filters: dict[str, str]) -> str:
     return "?" + urlencode(filters) if filters else ""
 
 
-def _render_list(store: Store, clock: Clock, *, error: str = "",
+def _render_list(store: Store, clock: Clock, limits: Limits, *, error: str = "",
                  status: int = 200) -> tuple[str, int]:
     filters = _filters()
     items: list[Any] = []
     try:
         days = int(filters.get("days", DEFAULT_DAYS))
-        items = needs_action(store, clock(), days=days, kecamatan=filters.get("kecamatan"))
+        items = needs_action(store, clock(), days=days, kecamatan=filters.get("kecamatan"),
+                             limits=limits)
     except ValueError:
         error, status = "days must be a whole number", 400
     except UsageError as exc:
         error, status = str(exc), 400
     kecamatan = sorted({s.kecamatan for s in store.sites() if s.kecamatan})
     return render_template("index.html", items=items, error=error, filters=filters,
-                           kecamatan_names=kecamatan, reasons=REASONS), status
+                           kecamatan_names=kecamatan), status
+
+
+def _reason(reason: Reason, level: str) -> str:
+    return reason_text(reason, LANG, level)
+
+
+def _action(reason: Reason, level: str) -> str:
+    return action_text(reason, LANG, level)
 
 
 def _wib(value: datetime | None) -> str:

@@ -14,18 +14,21 @@ import io
 import json
 import re
 import sys
+from typing import Any
 
 import click
 
-from monitor.admin.review import ActionItem, needs_action
 from monitor.cli.common import db_option, load_config, open_store
 from monitor.core.clock import iso_jakarta, system_clock, to_jakarta
 from monitor.core.errors import UsageError
+from monitor.report.i18n import LANGS
+from monitor.report.wording import action_text, reason_text
 from monitor.store.reviews import STATUSES, add_review, history
+from monitor.verdicts import Limits, SiteVerdict, needs_action
 
-CSV_FIELDS = ("code", "level", "name", "kecamatan", "url", "reasons", "summary", "evidence",
-              "activity", "days_since_update", "last_update", "checked_at", "review_status",
-              "reopened", "review_note", "review_by", "reviewed_at")
+CSV_FIELDS = ("code", "level", "name", "kecamatan", "url", "rank", "reasons", "summary",
+              "evidence", "activity", "days_since_update", "last_update", "checked_at",
+              "review_status", "reopened", "review_note", "review_by", "reviewed_at")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,8 +38,33 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def csv_row(item: ActionItem) -> dict[str, str]:
-    data = item.as_dict()
+def as_dict(item: SiteVerdict, lang: str) -> dict[str, Any]:
+    """Plain data for JSON: times as ISO 8601 Asia/Jakarta, like the SPEC export; each reason
+    with its kind, severity, wording id, words in ``lang``, suggested action and evidence."""
+    site, newest, verdict = item.site, item.newest, item.verdict
+    review = verdict.review
+    return {
+        "code": site.code, "level": site.level, "name": site.name,
+        "kecamatan": site.kecamatan, "url": site.url,
+        "checked_at": iso_jakarta(newest.checked_at) if newest else None,
+        "activity": verdict.activity,
+        "days_since_update": newest.days_since_update if newest else None,
+        "last_update": newest.last_update if newest else None,
+        "rank": verdict.rank, "severity": verdict.severity, "reasons": verdict.kinds,
+        "details": [{"reason": r.kind, "severity": r.severity, "wording": r.wording,
+                     "summary": reason_text(r, lang, site.level),
+                     "action": action_text(r, lang, site.level),
+                     "evidence": [vars(e) for e in r.evidence]} for r in verdict.reasons],
+        "review_status": review.shown_status if review else None,
+        "reopened": verdict.reopened,
+        "review_note": review.note if review else None,
+        "review_by": review.by if review else None,
+        "reviewed_at": iso_jakarta(review.created_at) if review else None,
+    }
+
+
+def csv_row(item: SiteVerdict, lang: str) -> dict[str, str]:
+    data = as_dict(item, lang)
     evidence = [f"{e['rule']} {e['url'] or ''} {e['text']}".strip()
                 for d in data["details"] for e in d["evidence"]]
     row = {name: data.get(name) for name in CSV_FIELDS}
@@ -55,29 +83,30 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(items: list[ActionItem]) -> str:
+def to_csv(items: list[SiteVerdict], lang: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_row(i) for i in items)
+    writer.writerows(csv_row(i, lang) for i in items)
     return buffer.getvalue()
 
 
-def print_table(items: list[ActionItem]) -> None:
+def print_table(items: list[SiteVerdict], lang: str) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     table = Table("code", "name", "kecamatan", "why", "evidence", "review", box=None)
     for item in items:
-        review = item.review
+        site, review = item.site, item.verdict.review
         status = "-" if review is None else (
             f"{review.shown_status} {to_jakarta(review.created_at):%Y-%m-%d}: {review.note}")
-        first = item.reasons[0].evidence[:1]
+        first = item.verdict.reasons[0].evidence[:1]
         proof = " ".join(f"{e.url or ''} {e.text}" for e in first)
         table.add_row(*(escape(clean(v)) for v in (
-            item.code, item.name, item.kecamatan or "-",
-            "; ".join(r.summary for r in item.reasons), proof, status)))
+            site.code, site.name, site.kecamatan or "-",
+            "; ".join(reason_text(r, lang, site.level) for r in item.verdict.reasons), proof,
+            status)))
     Console(width=200 if not sys.stdout.isatty() else None).print(table)
     click.echo(f"{len(items)} site(s) need action")
 
@@ -85,21 +114,25 @@ def print_table(items: list[ActionItem]) -> None:
 @click.command()
 @db_option
 @click.option("--days", type=int, default=7, show_default=True, metavar="N",
-              help="Look at the sweeps of the last N days ('unreachable' means in all of them).")
+              help="Judge the sweeps of the last N days ('down_week': down in all of them).")
 @click.option("--kecamatan", metavar="NAME", default=None,
               help="Only this kecamatan (case and spaces ignored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 def inactive(db: str | None, days: int, kecamatan: str | None, fmt: str) -> None:
     """The sites that need action, worst first, with the reason, evidence and last review."""
-    store = open_store(load_config(), db)
-    items = needs_action(store, system_clock(), days=days, kecamatan=kecamatan)
+    config = load_config()
+    lang = config.lang if config.lang in LANGS else "id"
+    store = open_store(config, db)
+    items = needs_action(store, system_clock(), days=days, kecamatan=kecamatan,
+                         limits=Limits.from_settings(config))
     if fmt == "json":
-        click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([as_dict(i, lang) for i in items], ensure_ascii=False, indent=2,
+                              default=str))
     elif fmt == "csv":
-        click.echo(to_csv(items), nl=False)
+        click.echo(to_csv(items, lang), nl=False)
     else:
-        print_table(items)
+        print_table(items, lang)
 
 
 def _default_by() -> str:

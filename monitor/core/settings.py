@@ -114,6 +114,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "",
             "Password of the `monitor admin` page; required when it listens beyond 127.0.0.1.",
             secret=True),
+    # verdicts (monitor.verdicts.limits cites the sources of the defaults)
+    Setting("cert_warn_days", "14",
+            "A certificate expiring within this many days is a reason for action.", int),
+    Setting("unstable_pct", "90",
+            "A site up in fewer than this % of a period's sweeps is 'unstable'.", float),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
