@@ -27,6 +27,7 @@ from email.message import EmailMessage
 from typing import Literal
 
 from monitor.core.errors import ConfigError, MailError
+from monitor.core.tls import ssl_context_for
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ class Mailer:
     ) -> None:
         check_settings(settings)
         self.settings = settings
-        self.ssl_context = ssl_context or ssl.create_default_context()
+        self.ssl_context = ssl_context or ssl_context_for()
         self.sleep = sleep
         self.delays = tuple(RETRY_DELAYS if delays is None else delays)
         self._smtp: smtplib.SMTP | None = None

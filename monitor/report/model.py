@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from monitor.core.settings import DEFAULTS
+
 
 @dataclass(frozen=True)
 class EvidenceItem:
@@ -186,10 +188,10 @@ class Collection:
 class Thresholds:
     """The limits the judgements used (settings; defaults cite their sources in problems)."""
 
-    aktif_days: int = 30
-    kurang_aktif_days: int = 90
-    cert_warn_days: int = 14
-    unstable_pct: float = 90.0
+    aktif_days: int = DEFAULTS.aktif_days
+    kurang_aktif_days: int = DEFAULTS.kurang_aktif_days
+    cert_warn_days: int = DEFAULTS.cert_warn_days
+    unstable_pct: float = DEFAULTS.unstable_pct
 
 
 @dataclass(frozen=True)
