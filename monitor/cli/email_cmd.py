@@ -45,7 +45,8 @@ def new_mailer(config: Config) -> Mailer:
     settings = SmtpSettings(host=config.smtp_host.strip(), port=config.smtp_port,
                             security=config.smtp_security.strip().lower(),
                             user=config.smtp_user, password=config.smtp_password)
-    return Mailer(settings, ssl_context=ssl_context_for(config.ca_bundle))
+    return Mailer(settings, ssl_context=ssl_context_for(config.ca_bundle),
+                  retry_budget=config.smtp_retry_budget)
 
 
 @click.command()
