@@ -191,3 +191,19 @@ def test_monitor_config_shows_what_each_setting_allows(
     out = run_cli("config").out
     assert "Allowed: more than 0, at most 600." in out  # timeout
     assert "Allowed: one of starttls, ssl, none." in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--timeout", "nan"), "--timeout: setting 'timeout' must be a finite number"),
+    (("--timeout", "-2"), "--timeout: setting 'timeout' must be more than 0"),
+    (("--concurrency", "0"), "--concurrency: setting 'concurrency' must be at least 1"),
+])
+def test_check_options_obey_the_settings_limits(
+    run_cli: Callable[..., CliResult], tmp_path: Path, write_targets: Callable[..., Path],
+    args: tuple[str, ...], message: str,
+) -> None:
+    url, targets = _seeded_database(tmp_path, write_targets)
+    before = _fingerprint(Path(url.removeprefix("sqlite:///")))
+    result = run_cli("check", "--db", url, "--targets", str(targets), *args)
+    assert result.code == 2 and message in result.err, result
+    assert _fingerprint(Path(url.removeprefix("sqlite:///"))) == before
