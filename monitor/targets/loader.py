@@ -130,8 +130,13 @@ def parse(text: str, source: str = "targets.csv") -> list[Target]:
         rows.append((line, {c: row[i].strip() for i, c in enumerate(COLUMNS)}))
     targets = _validate_rows(rows, source, problems)
     if problems:
-        raise TargetsError(problems)
+        raise TargetsError(sorted(problems, key=lambda p: _line_of(p, source)))  # file order
     return targets
+
+
+def _line_of(problem: str, source: str) -> int:
+    number = problem[len(source) + 1:].split(":", 1)[0]
+    return int(number) if number.isdigit() else 0
 
 
 def _too_long(row: list[str], header: list[str]) -> list[str]:
