@@ -1,7 +1,9 @@
 """ISO weeks as people write them (``2026-W47``), read and written in one place.
 
 Reports, emails and their file names all name a week this way; a week that does not exist
-(``2026-W54``) is a usage error, not a report for an empty week.
+(``2026-W54``) is a usage error, not a report for an empty week. The Jakarta-time bounds of a
+week and the last complete week live in ``core.clock`` (they need the time zone) and are
+re-exported here, so this module is where a week is found.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from monitor.core.clock import iso_week_bounds as iso_week_bounds  # the week in Jakarta time
+from monitor.core.clock import last_complete_week as last_complete_week
 from monitor.core.errors import UsageError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
