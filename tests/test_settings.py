@@ -207,3 +207,23 @@ def test_check_options_obey_the_settings_limits(
     result = run_cli("check", "--db", url, "--targets", str(targets), *args)
     assert result.code == 2 and message in result.err, result
     assert _fingerprint(Path(url.removeprefix("sqlite:///"))) == before
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("concurrency = 2.5\n", "'concurrency' must be a whole number"),
+    ("concurrency = true\n", "'concurrency' must be a whole number"),
+    ('smtp_security = "TLS"\n', "'smtp_security' must be one of starttls, ssl, none"),
+])
+def test_monitor_toml_values_of_the_wrong_kind_are_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    toml = tmp_path / "monitor.toml"
+    toml.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"^{toml}: setting {message}"):
+        settings.load(toml, {})
+
+
+def test_words_are_read_as_people_write_them() -> None:
+    config = settings.load(Path("/nonexistent.toml"), {"MONITOR_SMTP_SECURITY": " SSL ",
+                                                       "MONITOR_TIMEOUT": " 7.5 "})
+    assert (config.smtp_security, config.timeout) == ("ssl", 7.5)

@@ -84,8 +84,8 @@ class Setting:
             text = str(raw)
             return text.strip().lower() if self.choices else text
         try:
-            if self.kind is int and isinstance(raw, float):
-                raise ValueError  # TOML 2.5 for a count: refuse rather than truncate
+            if isinstance(raw, bool) or (self.kind is int and isinstance(raw, float)):
+                raise ValueError  # TOML `true` or 2.5 for a count: refuse, do not guess
             return self.kind(str(raw).strip() if isinstance(raw, str) else raw)
         except (TypeError, ValueError, OverflowError):
             word = "a whole number" if self.kind is int else "a number"
