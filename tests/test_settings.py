@@ -227,3 +227,14 @@ def test_words_are_read_as_people_write_them() -> None:
     config = settings.load(Path("/nonexistent.toml"), {"MONITOR_SMTP_SECURITY": " SSL ",
                                                        "MONITOR_TIMEOUT": " 7.5 "})
     assert (config.smtp_security, config.timeout) == ("ssl", 7.5)
+
+
+def test_a_misspelt_environment_variable_is_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING", logger="monitor.core.settings"):
+        config = settings.load(Path("/nonexistent.toml"), {
+            "MONITOR_TIMOUT": "5", "MONITOR_CONFIG": "x.toml", "MONITOR_TEST_PG_URL": "pg"})
+    assert config.timeout == 20.0
+    assert [r.getMessage() for r in caplog.records] == [
+        "MONITOR_TIMOUT is not a setting and is ignored; did you mean MONITOR_TIMEOUT?"]

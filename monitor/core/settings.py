@@ -14,6 +14,8 @@ fails when the two disagree; ``config.get("name")`` also works, untyped. The REA
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -25,6 +27,11 @@ from monitor.core.errors import ConfigError
 from monitor.core.setting import Setting
 
 __all__ = ["BY_NAME", "DEFAULTS", "SETTINGS", "Config", "Setting", "load"]
+
+log = logging.getLogger(__name__)
+
+NOT_SETTINGS = ("MONITOR_CONFIG", "MONITOR_TEST_", "MONITOR_UPDATE_GOLDEN")
+"""Environment variables that are ours but not settings (prefixes): never warned about."""
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "sqlite:///monitor.db", "Database URL (SQLite file or postgresql+psycopg://...)."),
@@ -228,12 +235,25 @@ def _read_toml(path: Path) -> dict[str, object]:
     return file_values
 
 
+def _warn_unknown(env: Mapping[str, str]) -> None:
+    """A misspelt variable (``MONITOR_TIMOUT``) would be ignored in silence: say so. Only a
+    warning, since the environment is shared with other programs."""
+    known = {s.env for s in SETTINGS}
+    for name in sorted(env):
+        if name.startswith("MONITOR_") and name not in known \
+                and not name.startswith(NOT_SETTINGS):
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            log.warning("%s is not a setting and is ignored%s", name, hint)
+
+
 def load(
     toml_path: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Config:
     """Resolve and check every setting; an unknown name in monitor.toml is an error, not a
     silent typo, and a value a setting does not allow names the setting and its source."""
     env = os.environ if environ is None else environ
+    _warn_unknown(env)
     path = toml_path or Path(env.get("MONITOR_CONFIG", "monitor.toml"))
     file_values = _read_toml(path) if path.exists() else {}
     values: dict[str, Any] = {}
