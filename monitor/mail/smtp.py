@@ -213,7 +213,6 @@ class Mailer:
         pending = list(dict.fromkeys(recipients))
         last, unreachable = "", False
         for attempt in range(len(self.delays) + 1):
-            retry_started = self.clock()
             if attempt:
                 delay = self.delays[attempt - 1]
                 if not self._may_wait(delay):
@@ -224,7 +223,7 @@ class Mailer:
                             delay)
                 self.sleep(delay)
                 self.retry_spent += delay
-                retry_started = self.clock()
+            started = self.clock()
             try:
                 pending, last = self._attempt(message, sender, pending, done)
                 unreachable = False
@@ -232,7 +231,7 @@ class Mailer:
                 last, unreachable = str(exc), exc.connection
                 self._drop()
             if attempt:
-                self.retry_spent += max(0.0, self.clock() - retry_started)
+                self.retry_spent += max(0.0, self.clock() - started)
             if not pending:
                 break
         server_error = None
