@@ -19,19 +19,19 @@ from monitor.cli.common import (
     open_store,
 )
 from monitor.core.errors import UsageError
-from monitor.core.settings import Config
+from monitor.core.settings import BY_NAME, Config
 from monitor.service.jobs import Progress, run_sweep
 from monitor.sweep.fetch import ssl_context_for
 from monitor.sweep.sweeper import SiteResult, SweepOptions
 
 
 def sweep_options(config: Config, timeout: float | None, concurrency: int | None) -> SweepOptions:
-    timeout = timeout if timeout is not None else config.timeout
-    concurrency = concurrency if concurrency is not None else config.concurrency
-    if timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
-    if concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
+    """The sweep's options; --timeout and --concurrency obey the same limits as the settings
+    (``--timeout nan`` is refused like ``MONITOR_TIMEOUT=nan``)."""
+    timeout = config.timeout if timeout is None else BY_NAME["timeout"].convert(
+        timeout, "--timeout")
+    concurrency = config.concurrency if concurrency is None else BY_NAME["concurrency"].convert(
+        concurrency, "--concurrency")
     return SweepOptions(
         timeout=timeout, concurrency=concurrency, per_host=config.per_host,
         max_bytes=int(config.max_body_mb * 1_000_000), retry_pause=config.retry_pause,

@@ -20,6 +20,7 @@ import click
 
 from monitor.cli.common import db_option, load_config, open_store
 from monitor.core.clock import iso_jakarta, system_clock, to_jakarta
+from monitor.core.csvcells import csv_cell
 from monitor.core.errors import UsageError
 from monitor.report.i18n import LANGS
 from monitor.report.wording import action_text, reason_text
@@ -30,7 +31,6 @@ CSV_FIELDS = ("code", "level", "name", "kecamatan", "url", "rank", "reasons", "s
               "evidence", "activity", "days_since_update", "last_update", "checked_at",
               "review_status", "reopened", "review_note", "review_by", "reviewed_at")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean(text: str) -> str:
@@ -75,12 +75,7 @@ def csv_row(item: SiteVerdict, lang: str) -> dict[str, str]:
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = clean(str(value))
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return csv_cell(clean(value) if isinstance(value, str) else value)
 
 
 def to_csv(items: list[SiteVerdict], lang: str) -> str:

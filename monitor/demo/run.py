@@ -186,7 +186,7 @@ def shifted_clock(start: datetime) -> Callable[[], datetime]:
 
 def default_options() -> dict[str, Any]:
     """Every setting at its default: the demo does not depend on the user's monitor.toml."""
-    return {s.name: s.default if s.kind is str else s.kind(s.default) for s in settings.SETTINGS}
+    return dict(settings.DEFAULTS.values)  # converted as settings are (bool("false") is True)
 
 
 MARKER = ".monitor-demo"

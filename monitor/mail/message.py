@@ -30,6 +30,7 @@ import jinja2
 
 from monitor.core.clock import system_clock, to_jakarta
 from monitor.core.errors import MonitorError
+from monitor.core.weeks import parse_week, week_days
 
 MAX_ATTACHMENT_BYTES = 10_000_000
 """Base64 grows an attachment by a third: 10 MB becomes ~13.5 MB, under the 20-25 MB limits
@@ -158,12 +159,6 @@ def area_name(name: str, words: Words) -> str:
     return f"{words.kecamatan} {clean}"
 
 
-def parse_week(week: str) -> tuple[int, int]:
-    """'2026-W47' -> (2026, 47)."""
-    year, _, number = week.partition("-W")
-    return int(year), int(number)
-
-
 def week_label(week: str, words: Words) -> str:
     year, number = parse_week(week)
     return f"{words.week} {number}/{year}"
@@ -200,8 +195,7 @@ class Bodies:
 def bodies(report: KecamatanReport, week: str, lang: str) -> Bodies:
     """The plain-text and HTML bodies; every value from the report is escaped by Jinja."""
     words = WORDS[lang]
-    year, number = parse_week(week)
-    start, end = date.fromisocalendar(year, number, 1), date.fromisocalendar(year, number, 7)
+    start, end = week_days(*parse_week(week))
     n_action = count(report.needs_action)
     name = one_line(report.name)
     summary = [one_line(line, 500) for line in report.summary]

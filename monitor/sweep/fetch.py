@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-import certifi
 import httpcore
 import httpx
 
 from monitor import USER_AGENT
-from monitor.core.errors import ConfigError
 from monitor.core.snapshot import Fetched, TLSInfo
+from monitor.core.tls import default_ssl_context as default_ssl_context  # the sweep's trust
+from monitor.core.tls import ssl_context_for as ssl_context_for
 from monitor.targets.loader import url_problem
 
 MAX_REDIRECTS = 10  # what browsers and the issue allow
@@ -40,23 +40,6 @@ class FetchConfig:
     max_bytes: int = 5_000_000
     user_agent: str = USER_AGENT
     ssl_context: ssl.SSLContext | None = None  # None: certifi's CA bundle
-
-
-def default_ssl_context() -> ssl.SSLContext:
-    """One verifying context for the whole sweep: building one costs ~17 ms (issue 2)."""
-    return ssl.create_default_context(cafile=certifi.where())
-
-
-def ssl_context_for(ca_bundle: str = "") -> ssl.SSLContext:
-    """certifi's CAs plus, optionally, a PEM file of extra ones (a local government CA, or
-    the simulated fleet's CA in tests and the demo)."""
-    context = default_ssl_context()
-    if ca_bundle:
-        try:
-            context.load_verify_locations(cafile=ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"ca_bundle {ca_bundle}: cannot load: {exc}") from None
-    return context
 
 
 # (host, port) -> the (address, port) to connect to, or None: "does not resolve".

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from monitor.core.settings import DEFAULTS
+
 
 class Settings(Protocol):
     """``monitor.core.settings.Config`` or a plain mapping of setting values."""
@@ -20,10 +22,10 @@ class Settings(Protocol):
 
 @dataclass(frozen=True)
 class Limits:
-    aktif_days: int = 30
-    kurang_aktif_days: int = 90
-    cert_warn_days: int = 14
-    unstable_pct: float = 90.0
+    aktif_days: int = DEFAULTS.aktif_days
+    kurang_aktif_days: int = DEFAULTS.kurang_aktif_days
+    cert_warn_days: int = DEFAULTS.cert_warn_days
+    unstable_pct: float = DEFAULTS.unstable_pct
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> Limits:

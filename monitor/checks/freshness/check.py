@@ -46,6 +46,7 @@ from monitor.checks.freshness.sources import (
 )
 from monitor.core.activity import TIDAK_ADA_SITUS, classify
 from monitor.core.clock import JAKARTA, jakarta_date
+from monitor.core.settings import DEFAULTS
 from monitor.core.snapshot import Fetched, PreviousFinding, Request, Snapshot
 
 log = logging.getLogger(__name__)
@@ -230,7 +231,7 @@ class FreshnessCheck:
             chosen = choose(found)
             self._record(finding, found, chosen)
             _unchanged_evidence(finding, _base(home), now,
-                                int(options.get("kurang_aktif_days", 90)))
+                                int(options.get("kurang_aktif_days", DEFAULTS.kurang_aktif_days)))
         elif previous is not None:
             self._keep_fingerprint(finding, previous)
         if chosen is not None:
@@ -281,6 +282,6 @@ class FreshnessCheck:
         finding.activity = classify(
             has_site=True, reachable=finding.ever_reached,
             days_since_update=finding.days_since_update,
-            aktif_days=int(options.get("aktif_days", 30)),
-            kurang_aktif_days=int(options.get("kurang_aktif_days", 90)))
+            aktif_days=int(options.get("aktif_days", DEFAULTS.aktif_days)),
+            kurang_aktif_days=int(options.get("kurang_aktif_days", DEFAULTS.kurang_aktif_days)))
         return finding
