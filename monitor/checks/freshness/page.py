@@ -36,33 +36,19 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from monitor.checks.freshness.dates import find_dates, parse_datetime, part_of_range, plausible
+from monitor.checks.freshness.places import (
+    SKIP_TAGS,
+    TITLE_TAGS,
+    accept_placed,
+    class_words,
+    context,
+)
 from monitor.core.clock import JAKARTA
 
 MAX_TEXT_CHARS = 400_000  # page text scanned for dates; the rest of a huge page is ignored
 MAX_JSONLD_BYTES = 200_000
 GENERATED_NOW = timedelta(minutes=15)
 """A machine date this close to the fetch was generated for the request, not by an edit."""
-
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "textarea", "select",
-                       "option", "svg", "iframe", "object", "button"})
-TITLE_TAGS = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6"})
-HARD_TRAP_WORDS = frozenset({
-    "clock", "jam", "today", "hariini", "calendar", "kalender", "calender", "counter",
-    "visitor", "visitors", "pengunjung", "statistik", "statistic", "statistics", "stats",
-    "hits", "copyright", "marquee", "nav", "navbar",
-    "menu", "navigation", "agenda", "event", "events", "jadwal", "weather", "cuaca", "sholat",
-    "shalat", "prayer", "topbar", "countdown"})
-SOFT_TRAP_WORDS = frozenset({"header", "footer", "top", "masthead", "bottom", "head"})
-SOFT_TRAP_TAGS = frozenset({"header", "footer"})
-CONTENT_WORDS = frozenset({
-    "post", "posts", "entry", "entries", "article", "articles", "artikel", "hentry", "berita",
-    "news", "blog", "story", "stories", "published", "updated", "postmeta", "meta", "byline",
-    "item", "items", "card", "recent", "latest", "terbaru", "terkini", "pengumuman",
-    "kabar", "informasi", "info", "feed", "list", "listing", "media", "release"})
-HARD_TRAP_PARTS = ("clock", "calendar", "kalender", "counter", "visitor", "pengunjung",
-                   "hari-ini", "hari_ini", "harini", "datetime", "date-time", "copyright")
-"""Also caught inside longer names: ``digitalclock``, ``wp-calendar``, ``visitorcounter``."""
-_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 
 META_KEYS: dict[str, str] = {
     "article:modified_time": "modified", "og:updated_time": "modified",
@@ -101,69 +87,6 @@ class Candidate:
         """The SPEC's last_update_evidence: the URL and the exact text or field."""
         return f"{self.url} {self.text}"[:500]
 
-
-def _words(element: Any) -> set[str]:
-    raw = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    words = set(_WORD_SPLIT.split(raw))
-    if any(part in raw for part in HARD_TRAP_PARTS):
-        words.add("clock")
-    return words
-
-
-def context(element: Any) -> str:
-    """Where an element sits: ``trap`` (header widget, clock, calendar, counter, menu...),
-    ``content`` (inside a post, article or news item) or ``neutral``."""
-    soft = False
-    depth = 0
-    node = element
-    while node is not None and depth < 25:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in ("body", "html"):  # page-wide classes ("layout-top-nav") say nothing
-            break
-        if tag in SKIP_TAGS or tag == "nav":
-            return "trap"
-        words = _words(node)
-        if words & HARD_TRAP_WORDS:
-            return "trap"
-        if tag == "article" or words & CONTENT_WORDS:
-            return "content"
-        if tag in SOFT_TRAP_TAGS or words & SOFT_TRAP_WORDS:
-            soft = True
-        node = node.getparent()
-        depth += 1
-    return "trap" if soft else "neutral"
-
-
-def _near_post_link(element: Any) -> bool:
-    """Is there a link with a title-like text (a post) in the same small block?"""
-    node = element
-    for _ in range(3):
-        parent = node.getparent()
-        if parent is None:
-            return False
-        node = parent
-        for link in node.iter("a"):
-            href = link.get("href") or ""
-            if len((link.text_content() or "").split()) >= 3 and href not in ("", "#", "/"):
-                return True
-    return False
-
-
-def _recent(when: datetime, now: datetime) -> bool:
-    return when.date() >= now.astimezone(JAKARTA).date() - timedelta(days=1)
-
-
-def _accept_placed(element: Any, when: datetime, now: datetime) -> bool:
-    """A date in the page body: never in a trap; when it is today's or yesterday's (what a
-    header widget prints), only inside a piece of content or beside a post link."""
-    if not plausible(when, now):
-        return False
-    where = context(element)
-    if where == "trap":
-        return False
-    if _recent(when, now):
-        return where == "content" or _near_post_link(element)
-    return True
 
 
 def _machine_ok(when: datetime, now: datetime) -> bool:
@@ -219,7 +142,7 @@ def jsonld_candidates(doc: Any, url: str, now: datetime) -> list[Candidate]:
 
 
 def _time_role(element: Any) -> str:
-    words = _words(element) | {(element.get("itemprop") or "").lower()}
+    words = class_words(element) | {(element.get("itemprop") or "").lower()}
     if words & {"updated", "modified", "datemodified", "update"}:
         return "modified"
     if words & {"published", "entry-date", "datepublished", "post-date", "date"}:
@@ -242,7 +165,7 @@ def _time_pending(doc: Any, url: str, now: datetime) -> list[Pending]:
         tag = el.tag if isinstance(el.tag, str) else "time"
         cand = Candidate(when, "time", url, f'<{tag} datetime="{value}">{label}</{tag}>',
                          _time_role(el))
-        found.append((cand, partial(_accept_placed, el, when, now)))
+        found.append((cand, partial(accept_placed, el, when, now)))
     return found
 
 
@@ -346,7 +269,7 @@ def _label_like(owner: Any, start: int, end: int, text: str) -> bool:
 def _text_accept(owner: Any, start: int, end: int, text: str, when: datetime,
                  now: datetime) -> bool:
     return (_label_like(owner, start, end, text) and not part_of_range(text, start, end)
-            and _accept_placed(owner, when, now))
+            and accept_placed(owner, when, now))
 
 
 def _text_pending(doc: Any, url: str, now: datetime, live: bool) -> list[Pending]:
