@@ -22,7 +22,8 @@ import lxml.html
 import pytest
 import shared_paths
 
-from monitor.checks.freshness.page import newest, newest_on_page, page_candidates
+from monitor.checks.freshness.candidate import newest
+from monitor.checks.freshness.page import newest_on_page, page_candidates
 from monitor.core.clock import JAKARTA
 
 ROOT = Path(__file__).resolve().parent.parent

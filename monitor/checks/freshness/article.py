@@ -34,9 +34,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from monitor.checks.freshness.candidate import Candidate
 from monitor.checks.freshness.dates import find_dates, parse_datetime, part_of_range, plausible
 from monitor.checks.freshness.page import (
-    Candidate,
     jsonld_candidates,
     meta_candidates,
     text_candidates,

@@ -30,8 +30,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from monitor.checks.base import Evidence
+from monitor.checks.freshness.candidate import Candidate, newest
 from monitor.checks.freshness.fingerprint import fingerprint
-from monitor.checks.freshness.page import Candidate, newest, newest_on_page
+from monitor.checks.freshness.page import read_page
 from monitor.checks.freshness.sources import (
     feed_url,
     read_feed,
@@ -44,6 +45,7 @@ from monitor.checks.freshness.sources import (
     wp_api_root,
     wp_posts_url,
 )
+from monitor.checks.freshness.stamps import corroborate
 from monitor.core.activity import TIDAK_ADA_SITUS, classify
 from monitor.core.clock import JAKARTA, jakarta_date
 from monitor.core.snapshot import Fetched, PreviousFinding, Request, Snapshot
@@ -142,10 +144,13 @@ def _requests(urls: list[tuple[str, str]], base: str) -> list[tuple[str, Request
     return out[:MAX_EXTRA]
 
 
-def collect(snapshot: Snapshot, now: datetime) -> dict[str, list[Candidate]]:
-    """Valid candidates by source (the home page's own sources pooled as "page"). The fetched
-    sources are all read (their disagreements are evidence); the home page is searched only
-    when none of them dated the site, which keeps a whole sweep under 10 ms CPU per site."""
+def collect(snapshot: Snapshot,
+            now: datetime) -> tuple[dict[str, list[Candidate]], Candidate | None]:
+    """Valid candidates by source (the home page's own sources pooled as "page"), and the
+    home page's newest relative stamp, if newer than its absolute dates (it counts only when
+    corroborated, see ``stamps``). The fetched sources are all read (their disagreements are
+    evidence); the home page is searched only when none of them dated the site, which keeps
+    a whole sweep under 10 ms CPU per site."""
     home = snapshot.home
     assert home is not None
     found: dict[str, list[Candidate]] = {}
@@ -153,11 +158,13 @@ def collect(snapshot: Snapshot, now: datetime) -> dict[str, list[Candidate]]:
         got = snapshot.fetched(request)
         if got is not None and kind in READERS:
             found.setdefault(kind, []).extend(READERS[kind](got, now))
+    stamp = None
     if not any(found.values()):
-        best = newest_on_page(home.document, _base(home), now)
-        found["page"] = [best] if best else []
+        page = read_page(home.document, _base(home), now)
+        found["page"] = [page.best] if page.best else []
         found["http-header"] = read_last_modified(home, now)
-    return found
+        stamp = page.stamp
+    return found, stamp
 
 
 def choose(found: Mapping[str, list[Candidate]]) -> Candidate | None:
@@ -169,9 +176,10 @@ def choose(found: Mapping[str, list[Candidate]]) -> Candidate | None:
 
 
 def _track_content(finding: Freshness, home: Fetched, previous: PreviousFinding | None,
-                   now: datetime) -> Candidate | None:
+                   now: datetime) -> tuple[Candidate | None, tuple[date, date] | None]:
     """Compare the main text's fingerprint with the previous sweep's; a change dates the
-    site, and the date of the last change seen is kept from sweep to sweep."""
+    site, and the date of the last change seen is kept from sweep to sweep. Also returns
+    (previous sweep's day, today) when the text changed since the previous sweep."""
     digest, words = fingerprint(home.document)
     prev = previous.data if previous else {}
     finding.fingerprint, finding.fingerprint_words = digest, words
@@ -179,20 +187,42 @@ def _track_content(finding: Freshness, home: Fetched, previous: PreviousFinding 
     finding.content_changed_on = prev.get("content_changed_on")
     finding.content_change_text = prev.get("content_change_text")
     old = prev.get("fingerprint")
+    changed = None
     if previous is not None and old == digest:
         finding.fingerprint_since = prev.get("fingerprint_since") or previous.taken_at.isoformat()
     elif previous is not None and old and words >= MIN_FINGERPRINT_WORDS \
             and prev.get("fingerprint_words", 0) >= MIN_FINGERPRINT_WORDS:
         before = jakarta_date(previous.taken_at).isoformat()
         finding.content_changed_on = jakarta_date(now).isoformat()
+        changed = (jakarta_date(previous.taken_at), jakarta_date(now))
         finding.content_change_text = (f"main text fingerprint {old} -> {digest} (changed "
                                        f"between the sweeps of {before} and "
                                        f"{finding.content_changed_on})")
     if not finding.content_changed_on or not finding.content_change_text:
-        return None
+        return None, changed
     day = date.fromisoformat(finding.content_changed_on)
     when = datetime(day.year, day.month, day.day, tzinfo=JAKARTA)
-    return Candidate(when, "content-change", _base(home), finding.content_change_text)
+    return Candidate(when, "content-change", _base(home), finding.content_change_text), changed
+
+
+def _judge_stamp(stamp: Candidate, found: dict[str, list[Candidate]],
+                 changed: tuple[date, date] | None,
+                 previous: PreviousFinding | None) -> Evidence | None:
+    """A relative stamp newer than every absolute date: counted (as a "page" date whose
+    evidence names the stamp and what corroborated it) or kept as evidence."""
+    prev = previous.data if previous else {}
+    earlier = None
+    if previous is not None and prev.get("last_update"):
+        earlier = (str(prev["last_update"]), str(prev.get("last_update_source")),
+                   jakarta_date(previous.taken_at))
+    absolute = [c for source in ("wp-api", "feed", "sitemap", "page")
+                for c in found.get(source, [])]
+    counted, note = corroborate(stamp, absolute=absolute, changed=changed, earlier=earlier,
+                                first_sweep=not prev.get("fingerprint"))
+    if counted is None:
+        return note
+    found.setdefault("page", []).append(counted)
+    return None
 
 
 def _unchanged_evidence(finding: Freshness, url: str, now: datetime, limit: int) -> None:
@@ -224,11 +254,13 @@ class FreshnessCheck:
             previous and previous.data.get("ever_reached")))
         chosen = None
         if reachable:
-            found = collect(snapshot, now)
-            change = _track_content(finding, home, previous, now)
+            found, stamp = collect(snapshot, now)
+            change, changed = _track_content(finding, home, previous, now)
             found["content-change"] = [change] if change else []
+            note = _judge_stamp(stamp, found, changed, previous) if stamp else None
             chosen = choose(found)
             self._record(finding, found, chosen)
+            finding.evidence.extend([note] if note else [])
             _unchanged_evidence(finding, _base(home), now,
                                 int(options.get("kurang_aktif_days", 90)))
         elif previous is not None:

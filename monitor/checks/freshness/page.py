@@ -35,7 +35,14 @@ from itertools import accumulate
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from monitor.checks.freshness.dates import find_dates, parse_datetime, part_of_range, plausible
+from monitor.checks.freshness.candidate import Candidate
+from monitor.checks.freshness.dates import (
+    announced_event,
+    find_dates,
+    parse_datetime,
+    part_of_range,
+    plausible,
+)
 from monitor.checks.freshness.places import (
     SKIP_TAGS,
     TITLE_TAGS,
@@ -43,6 +50,7 @@ from monitor.checks.freshness.places import (
     class_words,
     context,
 )
+from monitor.checks.freshness.stamps import anchor_of
 from monitor.core.clock import JAKARTA
 
 MAX_TEXT_CHARS = 400_000  # page text scanned for dates; the rest of a huge page is ignored
@@ -66,27 +74,6 @@ META_KEYS: dict[str, str] = {
 }
 JSONLD_KEYS = {"dateModified": "modified", "datePublished": "published",
                "dateCreated": "published", "uploadDate": "published"}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A date that may say when the site last published, and where it was read."""
-
-    when: datetime  # aware, Asia/Jakarta
-    source: str  # the SPEC's word: wp-api, feed, sitemap, jsonld, meta, time, text, ...
-    url: str
-    text: str  # the exact text or field
-    role: str = "item"  # published, modified or item (a listed piece of content)
-
-    @property
-    def day(self) -> str:
-        return self.when.date().isoformat()
-
-    @property
-    def evidence(self) -> str:
-        """The SPEC's last_update_evidence: the URL and the exact text or field."""
-        return f"{self.url} {self.text}"[:500]
-
 
 
 def _machine_ok(when: datetime, now: datetime) -> bool:
@@ -269,14 +256,20 @@ def _label_like(owner: Any, start: int, end: int, text: str) -> bool:
 def _text_accept(owner: Any, start: int, end: int, text: str, when: datetime,
                  now: datetime) -> bool:
     return (_label_like(owner, start, end, text) and not part_of_range(text, start, end)
-            and accept_placed(owner, when, now))
+            and not announced_event(text, start) and accept_placed(owner, when, now))
 
 
-def _text_pending(doc: Any, url: str, now: datetime, live: bool) -> list[Pending]:
+def _text_pending(doc: Any, url: str, now: datetime,
+                  live: bool) -> tuple[list[Pending], list[Pending]]:
+    """Dates written in the text: (absolute ones, relative stamps). A relative stamp with an
+    absolute timestamp in its markup (``stamps.anchor_of``) is that timestamp, in either
+    mode; the others are returned only when ``live`` (on a saved page they refer to a
+    moment we do not know) and never count without corroboration (``stamps``)."""
     nodes, texts, offsets = _text_nodes(doc)
     joined = "\n".join(texts)
     found: list[Pending] = []
-    for date in find_dates(joined, now if live else None, limit=300):
+    stamps: list[Pending] = []
+    for date in find_dates(joined, now, limit=300):
         if not plausible(date.when, now):
             continue
         index = bisect_right(offsets, date.start) - 1
@@ -284,20 +277,37 @@ def _text_pending(doc: Any, url: str, now: datetime, live: bool) -> list[Pending
         if owner is None:
             continue
         start = date.start - offsets[index]
+        anchor = anchor_of(owner, now) if date.relative else None
+        when = anchor.when if anchor is not None else date.when
         accept = partial(_text_accept, owner, start, start + len(date.text), texts[index],
-                         date.when, now)
-        found.append((Candidate(date.when, "text", url, date.text), accept))
-    return found
+                         when, now)
+        if anchor is not None:
+            found.append((Candidate(when, "time", url, anchor.quote(date.text)), accept))
+        elif not date.relative:
+            found.append((Candidate(when, "text", url, date.text), accept))
+        elif live:
+            stamps.append((Candidate(when, "text", url, date.text, relative=True,
+                                     window=date.window), accept))
+    return found, stamps
 
 
 def text_candidates(doc: Any, url: str, now: datetime, *, live: bool = True) -> list[Candidate]:
-    """Full dates written in the page text, as labels of content (see ``_label_like``).
-    ``live=False`` ignores relative forms ("2 hari yang lalu"), which on a saved page refer
-    to a moment we do not know."""
-    return [cand for cand, accept in _text_pending(doc, url, now, live) if accept()]
+    """Absolute dates written in the page text, as labels of content (see ``_label_like``),
+    including relative stamps whose markup carries an absolute timestamp. Relative stamps
+    without one are never here: see ``read_page``."""
+    return [cand for cand, accept in _text_pending(doc, url, now, live)[0] if accept()]
 
 
-def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> Candidate | None:
+@dataclass(frozen=True)
+class PageDates:
+    """What a page says of its dates: the newest absolute one, and the newest relative stamp
+    that is newer than it (to be corroborated by the check, or kept as evidence)."""
+
+    best: Candidate | None
+    stamp: Candidate | None = None
+
+
+def read_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> PageDates:
     """``newest(page_candidates(...))`` for the cost of checking only the newest few: dates
     are sorted newest first and placed (trap, prose) one by one until one is accepted. On a
     home page listing 40 dated posts this is ~5x cheaper. When ``<time>`` markup dates the
@@ -307,11 +317,21 @@ def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> C
     timed = _time_pending(doc, url, now) + _link_pending(doc, url, now)
     best = _first_accepted(pending + timed)
     if best is not None and best.source == "time":
-        return best  # per-item markup of the listed posts: their text repeats the same dates
-    text = _first_accepted(_text_pending(doc, url, now, live))
+        return PageDates(best)  # per-item markup of the listed posts: their text repeats them
+    written, relative = _text_pending(doc, url, now, live)
+    text = _first_accepted(written)
     if best is None or (text is not None and text.when.date() > best.when.date()):
-        return text
-    return best
+        best = text
+    stamp = _first_accepted(relative)
+    if stamp is not None and best is not None and stamp.when.date() <= best.when.date():
+        stamp = None  # no newer than an absolute date: it would change nothing
+    return PageDates(best, stamp)
+
+
+def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> Candidate | None:
+    """The page's newest absolute content date (``read_page``): a stamp relative to the
+    moment of viewing never dates a page on its own."""
+    return read_page(doc, url, now, live=live).best
 
 
 def _first_accepted(pending: list[Pending]) -> Candidate | None:
@@ -335,12 +355,3 @@ def page_candidates(doc: Any, url: str, now: datetime, *, live: bool = True) -> 
     return (jsonld_candidates(doc, url, now) + meta_candidates(doc, url, now)
             + time_candidates(doc, url, now) + link_candidates(doc, url, now)
             + text_candidates(doc, url, now, live=live))
-
-
-def newest(candidates: list[Candidate]) -> Candidate | None:
-    """The newest by day; on a tie the more reliable source (earlier in the list) wins."""
-    best: Candidate | None = None
-    for cand in candidates:
-        if best is None or cand.when.date() > best.when.date():
-            best = cand
-    return best
