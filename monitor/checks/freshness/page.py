@@ -300,11 +300,12 @@ def text_candidates(doc: Any, url: str, now: datetime, *, live: bool = True) -> 
 
 @dataclass(frozen=True)
 class PageDates:
-    """What a page says of its dates: the newest absolute one, and the newest relative stamp
-    that is newer than it (to be corroborated by the check, or kept as evidence)."""
+    """What a page says of its dates: the newest absolute one, and the newest few relative
+    stamps newer than it, newest first (to be corroborated by the check, or kept as
+    evidence)."""
 
     best: Candidate | None
-    stamp: Candidate | None = None
+    stamps: tuple[Candidate, ...] = ()
 
 
 def read_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> PageDates:
@@ -322,10 +323,24 @@ def read_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> PageDa
     text = _first_accepted(written)
     if best is None or (text is not None and text.when.date() > best.when.date()):
         best = text
-    stamp = _first_accepted(relative)
-    if stamp is not None and best is not None and stamp.when.date() <= best.when.date():
-        stamp = None  # no newer than an absolute date: it would change nothing
-    return PageDates(best, stamp)
+    return PageDates(best, _newer_stamps(relative, best))
+
+
+MAX_STAMPS = 5
+
+
+def _newer_stamps(pending: list[Pending], best: Candidate | None) -> tuple[Candidate, ...]:
+    """The newest accepted relative stamps newer than ``best`` (one no newer than an
+    absolute date would change nothing)."""
+    pending.sort(key=lambda p: -p[0].when.timestamp())
+    found: list[Candidate] = []
+    for cand, accept in pending:
+        if len(found) >= MAX_STAMPS or (best is not None and
+                                        cand.when.date() <= best.when.date()):
+            break
+        if accept():
+            found.append(cand)
+    return tuple(found)
 
 
 def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> Candidate | None:
