@@ -11,7 +11,9 @@ whole site). The first source that gives a valid date wins; within a source the 
    ``/sitemap.xml``);
 4. the home page itself, newest of ``jsonld``, ``meta``, ``time``, ``url`` (the
    /YYYY/MM/DD/slug permalinks of the posts it links to) and ``text`` dates, with the traps
-   removed (see ``freshness_page``);
+   removed (see ``page``); a stamp relative to the moment of viewing ("2 hari yang lalu")
+   counts only when corroborated (``stamps``: the text changed since the previous sweep, an
+   absolute date agrees, or the previous sweep's date does), else it is kept as evidence;
 5. ``content-change``: the main text's fingerprint differs from the previous sweep's;
 6. ``http-header``: ``Last-Modified`` (weak: many servers send "now", which is ignored).
 

@@ -16,7 +16,12 @@ fresh are refused:
 * future dates and dates before 1995 (``dates.plausible``);
 * either end of a span ("24. April bis 2. Oktober 2017", "1 - 5 Mei"): an event's;
 * dates inside running prose (a profile page's history: "17 Agustus 1945"): a text date counts
-  only as a short label, or inside a title or link.
+  only as a short label, or inside a title or link;
+* dates of events a sentence announces ("akan dilaksanakan pada tanggal 20 Juli 2026",
+  ``dates.announced_event``): like an agenda's, they are not publication dates;
+* stamps relative to the moment of viewing ("2 hari yang lalu", "06.30 WIB"): the absolute
+  timestamp in their markup replaces them (``stamps.anchor_of``); without one they are
+  returned apart (``PageDates.stamps``) and count only when the check corroborates them.
 
 The page is the parsed ``Fetched.document`` (lxml, shared, read-only): nothing here copies or
 changes the tree, and nothing uses BeautifulSoup (a whole sweep must cost < 10 ms per site).
