@@ -39,8 +39,10 @@ MAX_STAMP_CHARS = 64
 """An attribute holding a timestamp is short; a longer ``title`` is a headline or a tooltip
 that may mention a date in passing."""
 _ATTRS = ("datetime", "title", "content")
-_DATA_TIME = re.compile(r"^data-(?:[\w-]*-)?(?:time|date|datetime|timestamp|utime|ts|"
-                        r"published|updated|modified)(?:-[\w-]*)?$")
+_DATA_TIME = re.compile(r"^data-(?:[\w-]*-)?(?:time|date|datetime|timestamp|utime|ts|timeago|"
+                        r"livestamp|published|updated|modified)(?:-[\w-]*)?$")
+"""``data-time``, ``data-post-date``, ``data-utime`` (Facebook), ``data-livestamp``
+(livestamp.js), ``data-timeago``...: the attributes timeago-style scripts read."""
 _ISO_HEAD = re.compile(r"^\s*(?:199|20\d)\d-\d{1,2}-\d{1,2}")
 
 
