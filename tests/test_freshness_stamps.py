@@ -191,6 +191,27 @@ def test_a_counted_stamp_stays_counted_while_it_ages_consistently() -> None:
     assert any(e.rule == "relative-stamp:uncorroborated" for e in again.evidence)
 
 
+@pytest.mark.parametrize(("stamp", "interval", "counted_then"), [
+    ("1 bulan yang lalu", 7, 30),  # coarse: a frozen month stamp drifts within its window
+    ("3 minggu lalu", 7, 21),
+    ("2 hari yang lalu", 1, 2),  # daily sweeps: a frozen day stamp drifts by one day
+])
+def test_a_frozen_stamp_cannot_confirm_itself_through_the_previous_date(
+        stamp: str, interval: int, counted_then: int) -> None:
+    """A static page whose stamp was once counted (by an older version, or after one edit)
+    must not keep itself fresh: the previous date corroborates only stamps fine enough to
+    tell aging from frozen text."""
+    body = _live_page(stamped_item("Posyandu balita", stamp, "posyandu"))
+    before = NOW - timedelta(days=interval)
+    first = _run(body, before)
+    data = dataclasses.asdict(first)
+    data["last_update"] = (before - timedelta(days=counted_then)).date().isoformat()
+    data["last_update_source"] = "text"
+    found = _run(body, NOW, PreviousFinding(before, data))
+    assert found.last_update == STATIC_OLD[0].isoformat(), found.last_update_evidence
+    assert any(e.rule == "relative-stamp:uncorroborated" for e in found.evidence)
+
+
 def test_an_absolute_date_within_the_window_corroborates_a_stamp() -> None:
     """A post dated 2 days before (absolute) and a newer item "Kemarin": they agree within
     the stamp's window, so the stamp gives the newer day; "3 minggu lalu" against a date

@@ -208,8 +208,8 @@ def _track_content(finding: Freshness, home: Fetched, previous: PreviousFinding 
 
 
 def _judge_stamps(stamps: tuple[Candidate, ...], found: dict[str, list[Candidate]],
-                 changed: tuple[date, date] | None,
-                 previous: PreviousFinding | None) -> Evidence | None:
+                  changed: tuple[date, date] | None, previous: PreviousFinding | None,
+                  now: datetime) -> Evidence | None:
     """Relative stamps newer than every absolute date, newest first: the first one
     corroborated is counted (as a "page" date whose evidence names the stamp and what
     corroborated it); when none is, the newest is kept as evidence."""
@@ -223,7 +223,8 @@ def _judge_stamps(stamps: tuple[Candidate, ...], found: dict[str, list[Candidate
     notes = []
     for stamp in stamps:
         counted, note = corroborate(stamp, absolute=absolute, changed=changed,
-                                    earlier=earlier, first_sweep=not prev.get("fingerprint"))
+                                    earlier=earlier, first_sweep=not prev.get("fingerprint"),
+                                    today=jakarta_date(now))
         if counted is not None:
             found.setdefault("page", []).append(counted)
             return None
@@ -263,7 +264,7 @@ class FreshnessCheck:
             found, stamps = collect(snapshot, now)
             change, changed = _track_content(finding, home, previous, now)
             found["content-change"] = [change] if change else []
-            note = _judge_stamps(stamps, found, changed, previous)
+            note = _judge_stamps(stamps, found, changed, previous, now)
             chosen = choose(found)
             self._record(finding, found, chosen)
             finding.evidence.extend([note] if note else [])

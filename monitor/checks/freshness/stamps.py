@@ -111,12 +111,18 @@ def _days(a: date, b: date) -> int:
 
 def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
                 changed: tuple[date, date] | None, earlier: tuple[str, str, date] | None,
-                first_sweep: bool) -> tuple[Candidate | None, Evidence]:
+                first_sweep: bool, today: date) -> tuple[Candidate | None, Evidence]:
     """Does anything independent of the reader's clock back ``stamp`` (a relative stamp the
     page shows, read as now minus N)? ``changed`` is (previous sweep, this sweep) when the main
     text changed in between; ``earlier`` is (last_update, its source, the sweep's day) of the
     previous finding. Returns the stamp as a countable candidate whose text says both the
-    stamp and what corroborated it, or None and the evidence of why it did not count."""
+    stamp and what corroborated it, or None and the evidence of why it did not count.
+
+    The previous sweep's date corroborates only a stamp fine enough to tell an aging item
+    from a frozen one: frozen text ("1 bulan yang lalu" on a static page) drifts by the whole
+    interval between sweeps, a live item's stamp by at most its window, so the window must be
+    under half the interval (hours and days on weekly sweeps; never weeks or months, or the
+    stamp would keep confirming itself)."""
     day = stamp.when.date()
     window = max(1, stamp.window.days)
     why = None
@@ -126,7 +132,7 @@ def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
     if why is None and agreeing:
         other = min(agreeing, key=lambda c: _days(c.when.date(), day))
         why = f"{other.source} date {other.day} within {window} days: {other.text}"[:220]
-    if why is None and earlier is not None and \
+    if why is None and earlier is not None and 2 * window < (today - earlier[2]).days and \
             _days(date.fromisoformat(earlier[0]), day) <= window:
         why = (f"last update {earlier[0]} ({earlier[1]}) found on the sweep of {earlier[2]} "
                f"is within {window} days")
