@@ -191,6 +191,29 @@ def test_a_counted_stamp_stays_counted_while_it_ages_consistently() -> None:
     assert any(e.rule == "relative-stamp:uncorroborated" for e in again.evidence)
 
 
+def test_a_text_change_elsewhere_does_not_back_a_frozen_stamp() -> None:
+    """A static "Kemarin" item, and a paragraph edited beside it: the text changed, but the
+    stamped item was already there a week ago, so the stamp still does not count (the text
+    change itself is recorded as content-change)."""
+    week = timedelta(days=7)
+    item = stamped_item("Kerja bakti RT 05", "Kemarin", "kerja-bakti")
+    first = _run(_live_page(item), NOW - week)
+    assert first.stamp_items
+    edited = _live_page(item + "<p>Jadwal pelayanan posyandu diperbarui untuk warga.</p>")
+    found = _run(edited, NOW, _previous(first, NOW - week))
+    assert found.last_update == STATIC_OLD[0].isoformat()
+    notes = {e.rule: e.text for e in found.evidence}
+    assert "this item was already on the page" in notes["relative-stamp:uncorroborated"]
+    assert notes["also-dated:content-change"].startswith("2026-11-23 from main text")
+    # the same edit with a new stamped item: the new item's stamp counts
+    fresh = stamped_item("Posyandu balita", "Kemarin", "posyandu")
+    counted = _run(_live_page(fresh + item), NOW, _previous(first, NOW - week))
+    assert (counted.last_update, counted.activity) == ("2026-11-22", "aktif")
+    assert counted.last_update_evidence.endswith(
+        "Kemarin (relative stamp, read as 2026-11-22; corroborated: main text changed between "
+        "the sweeps of 2026-11-16 and 2026-11-23, and this item was not on the page then)")
+
+
 @pytest.mark.parametrize(("stamp", "interval", "counted_then"), [
     ("1 bulan yang lalu", 7, 30),  # coarse: a frozen month stamp drifts within its window
     ("3 minggu lalu", 7, 21),

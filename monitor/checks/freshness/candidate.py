@@ -23,6 +23,7 @@ class Candidate:
     """Read from a stamp relative to the moment of viewing ("2 hari yang lalu", "06.30 WIB"):
     it counts only when corroborated (``freshness.stamps``)."""
     window: timedelta = timedelta(0)  # for a relative stamp: how far off ``when`` may be
+    key: str = ""  # for a relative stamp: which item it labels (``stamps.item_key``)
 
     @property
     def day(self) -> str:

@@ -78,6 +78,7 @@ class Freshness:
     fingerprint_since: str | None = None  # first sweep that saw this fingerprint (ISO)
     content_changed_on: str | None = None  # YYYY-MM-DD of the last change seen
     content_change_text: str | None = None
+    stamp_items: list[str] = field(default_factory=list)  # items the page's relative stamps label
     evidence: list[Evidence] = field(default_factory=list)
 
     def fields(self) -> dict[str, Any]:
@@ -220,11 +221,13 @@ def _judge_stamps(stamps: tuple[Candidate, ...], found: dict[str, list[Candidate
                    jakarta_date(previous.taken_at))
     absolute = [c for source in ("wp-api", "feed", "sitemap", "page")
                 for c in found.get(source, [])]
+    items = prev.get("stamp_items")
+    seen = frozenset(str(i) for i in items) if isinstance(items, list) else None
     notes = []
     for stamp in stamps:
         counted, note = corroborate(stamp, absolute=absolute, changed=changed,
                                     earlier=earlier, first_sweep=not prev.get("fingerprint"),
-                                    today=jakarta_date(now))
+                                    today=jakarta_date(now), seen=seen)
         if counted is not None:
             found.setdefault("page", []).append(counted)
             return None
@@ -262,6 +265,7 @@ class FreshnessCheck:
         chosen = None
         if reachable:
             found, stamps = collect(snapshot, now)
+            finding.stamp_items = sorted({s.key for s in stamps})
             change, changed = _track_content(finding, home, previous, now)
             found["content-change"] = [change] if change else []
             note = _judge_stamps(stamps, found, changed, previous, now)
@@ -296,7 +300,7 @@ class FreshnessCheck:
     def _keep_fingerprint(finding: Freshness, previous: PreviousFinding) -> None:
         """Unreachable now: keep what the next sweep compares with."""
         for name in ("fingerprint", "fingerprint_words", "fingerprint_since",
-                     "content_changed_on", "content_change_text"):
+                     "content_changed_on", "content_change_text", "stamp_items"):
             if name in previous.data:
                 setattr(finding, name, previous.data[name])
 

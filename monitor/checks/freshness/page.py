@@ -55,7 +55,7 @@ from monitor.checks.freshness.places import (
     class_words,
     context,
 )
-from monitor.checks.freshness.stamps import anchor_of
+from monitor.checks.freshness.stamps import anchor_of, item_key
 from monitor.core.clock import JAKARTA
 
 MAX_TEXT_CHARS = 400_000  # page text scanned for dates; the rest of a huge page is ignored
@@ -292,7 +292,7 @@ def _text_pending(doc: Any, url: str, now: datetime,
             found.append((Candidate(when, "text", url, date.text), accept))
         elif live:
             stamps.append((Candidate(when, "text", url, date.text, relative=True,
-                                     window=date.window), accept))
+                                     window=date.window, key=item_key(owner)), accept))
     return found, stamps
 
 

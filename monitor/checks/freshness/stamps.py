@@ -21,6 +21,7 @@ years. Read as "now minus N", they made sites that had not changed for months or
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from typing import Any
 from monitor.checks.base import Evidence
 from monitor.checks.freshness.candidate import Candidate
 from monitor.checks.freshness.dates import find_dates, parse_datetime, plausible
+from monitor.checks.freshness.fingerprint import normalise
 from monitor.core.clock import JAKARTA
 
 MAX_UP = 3
@@ -105,18 +107,44 @@ def anchor_of(element: Any, now: datetime) -> Anchor | None:
     return None
 
 
+ITEM_UP = 4
+MAX_ITEM_CHARS = 2_000
+
+
+def item_key(element: Any) -> str:
+    """Which item a stamp labels, stable while the stamp ages: a short hash of the text of
+    the nearest block holding a link or heading (the item's title), without digits and
+    relative-time words ("2 jam" and "3 hari" give the same key). Lets a text change count
+    for a stamp only when its item is new since the previous sweep, not when an unrelated
+    part of the page changed beside a frozen "Kemarin"."""
+    node = element
+    for _ in range(ITEM_UP):
+        parent = node.getparent()
+        if parent is None or not isinstance(parent.tag, str) or parent.tag in ("body", "html"):
+            break
+        node = parent
+        if node.tag in ("a", "h1", "h2", "h3", "h4", "h5", "h6") or node.find(".//a") is not None \
+                or node.find(".//h3") is not None or node.find(".//h2") is not None:
+            break
+    text = normalise((node.text_content() or "")[:MAX_ITEM_CHARS])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def _days(a: date, b: date) -> int:
     return abs((a - b).days)
 
 
 def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
                 changed: tuple[date, date] | None, earlier: tuple[str, str, date] | None,
-                first_sweep: bool, today: date) -> tuple[Candidate | None, Evidence]:
+                first_sweep: bool, today: date,
+                seen: frozenset[str] | None = None) -> tuple[Candidate | None, Evidence]:
     """Does anything independent of the reader's clock back ``stamp`` (a relative stamp the
     page shows, read as now minus N)? ``changed`` is (previous sweep, this sweep) when the main
     text changed in between; ``earlier`` is (last_update, its source, the sweep's day) of the
-    previous finding. Returns the stamp as a countable candidate whose text says both the
-    stamp and what corroborated it, or None and the evidence of why it did not count.
+    previous finding; ``seen`` the items (``item_key``) stamped on the previous sweep's page,
+    None when unknown: a text change backs only a stamp on an item that is new. Returns the
+    stamp as a countable candidate whose text says both the stamp and what corroborated it,
+    or None and the evidence of why it did not count.
 
     The previous sweep's date corroborates only a stamp fine enough to tell an aging item
     from a frozen one: frozen text ("1 bulan yang lalu" on a static page) drifts by the whole
@@ -126,8 +154,10 @@ def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
     day = stamp.when.date()
     window = max(1, stamp.window.days)
     why = None
-    if changed is not None and day >= changed[0] - timedelta(days=window):
+    new_item = seen is None or stamp.key not in seen
+    if changed is not None and new_item and day >= changed[0] - timedelta(days=window):
         why = f"main text changed between the sweeps of {changed[0]} and {changed[1]}"
+        why += "" if seen is None else ", and this item was not on the page then"
     agreeing = [c for c in absolute if _days(c.when.date(), day) <= window]
     if why is None and agreeing:
         other = min(agreeing, key=lambda c: _days(c.when.date(), day))
@@ -145,6 +175,8 @@ def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
         rule = "relative-stamp:tentative"
     else:
         because = ("main text unchanged since the previous sweep" if changed is None else
+                   "the main text changed, but this item was already on the page"
+                   if not new_item else
                    f"the text changed after {changed[0]}, but the stamp is older") + \
                   f", and no absolute date within {window} days"
         rule = "relative-stamp:uncorroborated"
