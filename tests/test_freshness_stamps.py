@@ -30,7 +30,7 @@ from test_freshness import OPTIONS, freshness_of, sweep
 from monitor.checks.freshness.check import FreshnessCheck
 from monitor.checks.freshness.dates import announced_event, find_dates
 from monitor.checks.freshness.page import read_page
-from monitor.checks.freshness.stamps import anchor_of, parse_stamp
+from monitor.checks.freshness.stamps import anchor_of, item_key, parse_stamp
 from monitor.core.clock import JAKARTA
 from monitor.core.snapshot import Fetched, PreviousFinding, Snapshot
 from monitor.demo.fleet import Fleet, FleetSite, Page
@@ -245,7 +245,7 @@ def test_an_absolute_date_within_the_window_corroborates_a_stamp() -> None:
     assert (found.last_update, found.last_update_source) == ("2026-11-22", "text")
     assert found.last_update_evidence.endswith(
         "Kemarin (relative stamp, read as 2026-11-22; corroborated: text date 2026-11-21 "
-        "within 1 days: 21 November 2026)")
+        "within 1 day: 21 November 2026)")
     body = _page("", static_relative_body())
     assert _run(body, NOW).last_update == STATIC_OLD[0].isoformat()
 
@@ -314,3 +314,15 @@ def test_every_stamp_relative_to_the_moment_of_viewing_is_marked_with_its_window
         text: str, day: str, window: int) -> None:
     (found,) = find_dates(text, NOW)
     assert (found.day, found.relative, found.window.days) == (day, True, window)
+
+
+def test_an_item_keeps_its_key_while_its_stamp_ages() -> None:
+    def key(html: str) -> str:
+        doc = lxml.html.document_fromstring(f"<html><body><div>{html}</div></body></html>")
+        (span,) = doc.xpath("//span[@class='waktu']")
+        return item_key(span)
+
+    assert key(stamped_item("Posyandu balita", "2 jam lalu", "p")) == key(
+        stamped_item("Posyandu balita", "3 hari yang lalu", "p"))
+    assert key(stamped_item("Posyandu balita", "Kemarin", "p")) != key(
+        stamped_item("Kerja bakti RT 05", "Kemarin", "p"))

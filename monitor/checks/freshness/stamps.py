@@ -109,6 +109,7 @@ def anchor_of(element: Any, now: datetime) -> Anchor | None:
 
 ITEM_UP = 4
 MAX_ITEM_CHARS = 2_000
+_TITLE_TAGS = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def item_key(element: Any) -> str:
@@ -119,13 +120,13 @@ def item_key(element: Any) -> str:
     part of the page changed beside a frozen "Kemarin"."""
     node = element
     for _ in range(ITEM_UP):
+        if node.tag in _TITLE_TAGS or any(node.find(f".//{tag}") is not None
+                                          for tag in ("a", "h2", "h3", "h4")):
+            break
         parent = node.getparent()
         if parent is None or not isinstance(parent.tag, str) or parent.tag in ("body", "html"):
             break
         node = parent
-        if node.tag in ("a", "h1", "h2", "h3", "h4", "h5", "h6") or node.find(".//a") is not None \
-                or node.find(".//h3") is not None or node.find(".//h2") is not None:
-            break
     text = normalise((node.text_content() or "")[:MAX_ITEM_CHARS])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -153,6 +154,7 @@ def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
     stamp would keep confirming itself)."""
     day = stamp.when.date()
     window = max(1, stamp.window.days)
+    span = f"{window} day" + ("s" if window > 1 else "")
     why = None
     new_item = seen is None or stamp.key not in seen
     if changed is not None and new_item and day >= changed[0] - timedelta(days=window):
@@ -161,11 +163,11 @@ def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
     agreeing = [c for c in absolute if _days(c.when.date(), day) <= window]
     if why is None and agreeing:
         other = min(agreeing, key=lambda c: _days(c.when.date(), day))
-        why = f"{other.source} date {other.day} within {window} days: {other.text}"[:220]
+        why = f"{other.source} date {other.day} within {span}: {other.text}"[:220]
     if why is None and earlier is not None and 2 * window < (today - earlier[2]).days and \
             _days(date.fromisoformat(earlier[0]), day) <= window:
         why = (f"last update {earlier[0]} ({earlier[1]}) found on the sweep of {earlier[2]} "
-               f"is within {window} days")
+               f"is within {span}")
     if why is not None:
         text = f"{stamp.text} (relative stamp, read as {stamp.day}; corroborated: {why})"
         counted = replace(stamp, text=text, relative=False)
@@ -178,7 +180,7 @@ def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
                    "the main text changed, but this item was already on the page"
                    if not new_item else
                    f"the text changed after {changed[0]}, but the stamp is older") + \
-                  f", and no absolute date within {window} days"
+                  f", and no absolute date within {span}"
         rule = "relative-stamp:uncorroborated"
     return None, Evidence.of(rule, stamp.url, (
         f"{stamp.text} would date the site {stamp.day}, but a stamp relative to the moment "
