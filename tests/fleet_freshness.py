@@ -1,5 +1,8 @@
 """Scripted fleet sites for freshness: each evidence source alone, the traps, sources that
-disagree, hostile feeds, and a dead WordPress site whose theme prints today's date.
+disagree, hostile feeds, a dead WordPress site whose theme prints today's date, and stamps
+relative to the moment of viewing (a static page saying "Kemarin" / "2 hari yang lalu", a
+listing with clock times only, jQuery timeago markup with a title timestamp) and an event
+date announced in prose.
 
 Pages are built around ``today`` (Asia/Jakarta) so "recent" and "future" mean the same on any
 day the tests or the demo run; the header widgets print the date at request time, as real
