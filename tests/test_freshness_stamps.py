@@ -7,6 +7,7 @@ dates. Also the pure rules (``stamps``, ``dates.announced_event``) on their edge
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -326,3 +327,46 @@ def test_an_item_keeps_its_key_while_its_stamp_ages() -> None:
         stamped_item("Posyandu balita", "3 hari yang lalu", "p"))
     assert key(stamped_item("Posyandu balita", "Kemarin", "p")) != key(
         stamped_item("Kerja bakti RT 05", "Kemarin", "p"))
+
+
+def test_two_runs_of_monitor_check_through_the_store(
+    fleet_factory: Callable[[list[FleetSite]], Fleet],
+    write_targets: Callable[[list[dict[str, str]]], Any],
+    run_cli: Callable[..., Any],
+    tmp_path: Any,
+) -> None:
+    """The whole path: `monitor check` twice on one database (the second run compares with
+    what the store kept). The static page stays inactive; the live page publishes a new item
+    between the runs and becomes active, its evidence naming the stamp and the change."""
+    static = FleetSite("static", {"/": Page(body=_page("", static_relative_body()))})
+    item = stamped_item("Renovasi sekolah dasar selesai", "3 hari yang lalu", "sekolah")
+    live = FleetSite("live", {"/": Page(body=_live_page(item))})
+    fleet = fleet_factory([static, live])
+    targets = write_targets([{"code": "K", "level": "kecamatan", "name": "Uji",
+                              "kecamatan": "Uji"}] + [
+        {"code": code, "level": "kelurahan", "name": code, "kecamatan": "Uji",
+         "url": fleet.url(code)} for code in ("static", "live")])
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    env = {"MONITOR_CA_BUNDLE": str(fleet.ca_file), "MONITOR_RETRY_PAUSE": "0.05"}
+
+    def check_and_export() -> dict[str, Any]:
+        result = run_cli("check", "--targets", str(targets), "--db", db, "--timeout", "3",
+                         env=env)
+        assert result.code == 0, result
+        out = run_cli("export", "--db", db, "--format", "json", env=env)
+        return {r["code"]: r for r in json.loads(out.out)}
+
+    first = check_and_export()
+    for code in ("static", "live"):
+        assert (first[code]["last_update"], first[code]["activity"]) == (
+            STATIC_OLD[0].isoformat(), "tidak_aktif")
+    fresh = stamped_item("Posyandu balita di balai warga", "1 jam yang lalu", "posyandu")
+    live.routes["/"] = Page(body=_live_page(fresh + item))
+    second = check_and_export()
+    assert (second["static"]["last_update"], second["static"]["activity"]) == (
+        STATIC_OLD[0].isoformat(), "tidak_aktif")
+    assert (second["live"]["last_update_source"], second["live"]["activity"]) == (
+        "text", "aktif")
+    assert "1 jam yang lalu (relative stamp, read as " in second["live"]["last_update_evidence"]
+    assert "corroborated: main text changed between the sweeps of " in (
+        second["live"]["last_update_evidence"])
