@@ -216,9 +216,12 @@ def _judge_stamps(stamps: tuple[Candidate, ...], found: dict[str, list[Candidate
     corroborated it); when none is, the newest is kept as evidence."""
     prev = previous.data if previous else {}
     earlier = None
-    if previous is not None and prev.get("last_update"):
-        earlier = (str(prev["last_update"]), str(prev.get("last_update_source")),
-                   jakarta_date(previous.taken_at))
+    try:
+        if previous is not None and prev.get("last_update"):
+            earlier = (date.fromisoformat(str(prev["last_update"])),
+                       str(prev.get("last_update_source")), jakarta_date(previous.taken_at))
+    except ValueError:  # a stored value we did not write: no earlier date to compare with
+        earlier = None
     absolute = [c for source in ("wp-api", "feed", "sitemap", "page")
                 for c in found.get(source, [])]
     items = prev.get("stamp_items")

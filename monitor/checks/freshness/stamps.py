@@ -136,7 +136,7 @@ def _days(a: date, b: date) -> int:
 
 
 def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
-                changed: tuple[date, date] | None, earlier: tuple[str, str, date] | None,
+                changed: tuple[date, date] | None, earlier: tuple[date, str, date] | None,
                 first_sweep: bool, today: date,
                 seen: frozenset[str] | None = None) -> tuple[Candidate | None, Evidence]:
     """Does anything independent of the reader's clock back ``stamp`` (a relative stamp the
@@ -165,7 +165,7 @@ def corroborate(stamp: Candidate, *, absolute: Iterable[Candidate],
         other = min(agreeing, key=lambda c: _days(c.when.date(), day))
         why = f"{other.source} date {other.day} within {span}: {other.text}"[:220]
     if why is None and earlier is not None and 2 * window < (today - earlier[2]).days and \
-            _days(date.fromisoformat(earlier[0]), day) <= window:
+            _days(earlier[0], day) <= window:
         why = (f"last update {earlier[0]} ({earlier[1]}) found on the sweep of {earlier[2]} "
                f"is within {span}")
     if why is not None:
