@@ -33,7 +33,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import accumulate
@@ -264,8 +264,14 @@ def _text_accept(owner: Any, start: int, end: int, text: str, when: datetime,
             and not announced_event(text, start) and accept_placed(owner, when, now))
 
 
+StampPending = tuple[Candidate, Callable[[], bool], Any]
+"""A relative stamp, the check of where it sits, and its element (for ``item_key``, computed
+only for the few stamps kept: on a portal listing 200 stamped items it would cost more than
+the rest of the page)."""
+
+
 def _text_pending(doc: Any, url: str, now: datetime,
-                  live: bool) -> tuple[list[Pending], list[Pending]]:
+                  live: bool) -> tuple[list[Pending], list[StampPending]]:
     """Dates written in the text: (absolute ones, relative stamps). A relative stamp with an
     absolute timestamp in its markup (``stamps.anchor_of``) is that timestamp, in either
     mode; the others are returned only when ``live`` (on a saved page they refer to a
@@ -273,7 +279,7 @@ def _text_pending(doc: Any, url: str, now: datetime,
     nodes, texts, offsets = _text_nodes(doc)
     joined = "\n".join(texts)
     found: list[Pending] = []
-    stamps: list[Pending] = []
+    stamps: list[StampPending] = []
     for date in find_dates(joined, now, limit=300):
         if not plausible(date.when, now):
             continue
@@ -292,7 +298,7 @@ def _text_pending(doc: Any, url: str, now: datetime,
             found.append((Candidate(when, "text", url, date.text), accept))
         elif live:
             stamps.append((Candidate(when, "text", url, date.text, relative=True,
-                                     window=date.window, key=item_key(owner)), accept))
+                                     window=date.window), accept, owner))
     return found, stamps
 
 
@@ -334,17 +340,18 @@ def read_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> PageDa
 MAX_STAMPS = 5
 
 
-def _newer_stamps(pending: list[Pending], best: Candidate | None) -> tuple[Candidate, ...]:
+def _newer_stamps(pending: list[StampPending],
+                  best: Candidate | None) -> tuple[Candidate, ...]:
     """The newest accepted relative stamps newer than ``best`` (one no newer than an
     absolute date would change nothing)."""
     pending.sort(key=lambda p: -p[0].when.timestamp())
     found: list[Candidate] = []
-    for cand, accept in pending:
+    for cand, accept, owner in pending:
         if len(found) >= MAX_STAMPS or (best is not None and
                                         cand.when.date() <= best.when.date()):
             break
         if accept():
-            found.append(cand)
+            found.append(replace(cand, key=item_key(owner)))
     return tuple(found)
 
 

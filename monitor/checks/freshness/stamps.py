@@ -68,14 +68,16 @@ def parse_stamp(value: str) -> datetime | None:
     return None
 
 
-def _attributes(node: Any) -> Iterable[tuple[str, str]]:
-    for name in _ATTRS:
-        value = node.get(name)
-        if value:
-            yield name, value
-    for name, value in node.attrib.items():
-        if isinstance(name, str) and _DATA_TIME.match(name.lower()) and value:
-            yield name, value
+def _attributes(node: Any) -> list[tuple[str, str]]:
+    """The attributes that may hold a timestamp, in order of trust. Most elements have no
+    attribute or only a class: answered without a loop."""
+    attrib = node.attrib
+    if not attrib or (len(attrib) == 1 and "class" in attrib):
+        return []
+    found = [(name, attrib[name]) for name in _ATTRS if attrib.get(name)]
+    found += [(name, value) for name, value in attrib.items()
+              if name.startswith("data-") and value and _DATA_TIME.match(name.lower())]
+    return found
 
 
 @dataclass(frozen=True)
