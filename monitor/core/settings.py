@@ -114,6 +114,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "",
             "Password of the `monitor admin` page; required when it listens beyond 127.0.0.1.",
             secret=True),
+    # -- alerts (monitor/alerts): after each sweep, one message per change of state --
+    Setting("alert_urls", "",
+            "Space-separated Apprise URLs (tgram://, json://, mailto://...) that receive "
+            "every alert (Diskominfotik); shown masked.", secret=True),
+    Setting("alert_email", "false",
+            "true: alerts also go by the SMTP settings to the site's and its kecamatan's "
+            "email addresses.", bool),
+    Setting("alert_down_sweeps", "2",
+            "A site is down after this many failed sweeps in a row (one lost sweep is no "
+            "outage).", int),
+    Setting("alert_cert_days", "14",
+            "Alert when the TLS certificate expires within this many days.", int),
+    Setting("alert_reminder_days", "3",
+            "Remind every this many days while a problem lasts (0: never).", float),
+    Setting("alert_quiet_hours", "",
+            "e.g. 22-06: alerts wait out these hours (Asia/Jakarta); hacked-site alerts "
+            "never wait."),
+    Setting("alert_digest", "false",
+            "true: one daily digest per channel instead of single alerts (hacked-site alerts "
+            "still go at once).", bool),
+    Setting("alert_digest_hour", "7",
+            "With alert_digest: the first sweep from this hour (Asia/Jakarta) sends the "
+            "day's digest.", int),
+    Setting("alert_send_timeout", "5",
+            "Seconds all alert channels together may take after a sweep; a channel still "
+            "busy is tried again at the next sweep.", float),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
