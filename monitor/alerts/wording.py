@@ -147,7 +147,7 @@ def site_name(notice: Notice, lang: str) -> str:
 
 
 def compose(notice: Notice, lang: str = "id") -> Message:
-    """One alert as a title and a short plain-text body."""
+    """One alert as a title (what, which site) and a short plain-text body."""
     lang = lang if lang in LABELS else "id"
     words = LABELS[lang]
     headline, todo = WORDS.get(notice.kind, WORDS["down"])[lang]
@@ -157,7 +157,6 @@ def compose(notice: Notice, lang: str = "id") -> Message:
     if notice.kind == "back_up":
         evidence = f"{words['down_for']} {duration(notice.at - notice.since, lang)}; {evidence}"
     lines = [
-        f"{prefix}{headline}",
         f"{words['site']}: {site_name(notice, lang)}",
         f"{words['since']}: {when(notice.since)}",
         f"{words['evidence']}: {evidence}",
@@ -176,8 +175,9 @@ def digest(notices: Sequence[Notice], lang: str = "id") -> Message:
     blocks = []
     for notice in notices:
         message = compose(notice, lang)
-        blocks.append(f"- {message.title}\n  {when(notice.since)}; "
-                      f"{message.body.splitlines()[3]}\n  {notice.url}")
+        evidence = message.body.splitlines()[2]  # site, since, evidence, ...
+        blocks.append(f"- {message.title}\n  {when(notice.since)}; {evidence}\n  "
+                      f"{notice.url}")
     body = _clean("\n".join(blocks))
     if len(body) > MAX_BODY * 4:
         body = body[:MAX_BODY * 4 - 4] + "\n..."
