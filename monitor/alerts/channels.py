@@ -40,7 +40,7 @@ def secrets_of(url: str) -> list[str]:
     Used to scrub log lines and error texts."""
     try:
         parts = urlsplit(url)
-        found = [parts.password or "", parts.username or ""]
+        found = [url, parts.password or "", parts.username or ""]
         host = parts.hostname or ""
     except ValueError:
         return [url]

@@ -10,7 +10,7 @@ from monitor.alerts.run import mail_of, send_test
 from monitor.alerts.wording import when
 from monitor.cli.common import db_option, load_config, load_targets, open_store
 from monitor.core.clock import system_clock
-from monitor.core.errors import UsageError
+from monitor.core.errors import MonitorError, UsageError
 from monitor.store import alerts as alert_rows
 
 
@@ -36,7 +36,7 @@ def alerts(db: str | None, targets_path: str | None, test: bool, limit: int) -> 
             click.echo(f"{result.status:<8} {channel.label}{detail}")
             failed += result.status != "sent"
         if failed:
-            raise click.exceptions.Exit(1)
+            raise MonitorError(f"{failed} alert channel(s) did not take the test message")
         return
     store = open_store(config, db)
     rows = alert_rows.recent(store, limit)

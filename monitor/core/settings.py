@@ -117,7 +117,7 @@ SETTINGS: tuple[Setting, ...] = (
     # -- alerts (monitor/alerts): after each sweep, one message per change of state --
     Setting("alert_urls", "",
             "Space-separated Apprise URLs (tgram://, json://, mailto://...) that receive "
-            "every alert (Diskominfotik); shown masked.", secret=True),
+            "every alert (Diskominfotik); `monitor config` shows ***.", secret=True),
     Setting("alert_email", "false",
             "true: alerts also go by the SMTP settings to the site's and its kecamatan's "
             "email addresses.", bool),

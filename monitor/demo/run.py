@@ -188,7 +188,8 @@ def shifted_clock(start: datetime) -> Callable[[], datetime]:
 
 def default_options() -> dict[str, Any]:
     """Every setting at its default: the demo does not depend on the user's monitor.toml."""
-    return {s.name: s.default if s.kind is str else s.kind(s.default) for s in settings.SETTINGS}
+    return {s.name: (s.default.lower() == "true") if s.kind is bool  # bool("false") is True
+            else s.default if s.kind is str else s.kind(s.default) for s in settings.SETTINGS}
 
 
 MARKER = ".monitor-demo"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,14 @@ def alert_url_problem(url: str) -> str | None:
     scheme = url.split("://", 1)[0][:20] if "://" in url else "?"
     if _CONTROL.search(url) or " " in url:
         return f"a {scheme}:// URL contains spaces or control characters"
-    if apprise.Apprise.instantiate(url) is None:
+    apprise_log = logging.getLogger("apprise")
+    level = apprise_log.level
+    apprise_log.setLevel(logging.CRITICAL + 1)  # its complaints quote the URL, token and all
+    try:
+        usable = apprise.Apprise.instantiate(url) is not None
+    finally:
+        apprise_log.setLevel(level)
+    if not usable:
         return (f"{scheme}://... is not a usable Apprise URL (unknown scheme or missing "
                 "parts; see the Apprise wiki)")
     return None
