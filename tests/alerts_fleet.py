@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fleet_content import CPANEL_SUSPENDED, DEFACED, NGINX_DEFAULT, SPAM_HIDDEN_BLOCK, kelurahan_page
+from fleet_content import (
+    CPANEL_SUSPENDED,
+    DEFACED,
+    NGINX_DEFAULT,
+    SPAM_HIDDEN_BLOCK,
+    kelurahan_page,
+)
 
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 
