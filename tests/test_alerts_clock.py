@@ -5,7 +5,7 @@ injected clock, over the loopback fleet, into a real receiver."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
