@@ -18,7 +18,7 @@ from monitor.core.errors import ConfigError, TargetsError
 from monitor.demo.receiver import Receiver
 from monitor.service.jobs import ROW_DEFAULTS
 from monitor.store import Store
-from monitor.store.models import Alert
+from monitor.store.models import Alert, AlertDelivery
 from monitor.targets.loader import Target, parse
 
 T0 = datetime(2026, 11, 2, 3, tzinfo=UTC)
@@ -158,3 +158,21 @@ def test_quiet_hours_setting(tmp_path: Path) -> None:
     rules = from_settings({"alert_quiet_hours": "22-06"})
     jakarta_23 = datetime(2026, 11, 2, 16, tzinfo=UTC)
     assert rules.is_quiet(jakarta_23) and not rules.is_quiet(jakarta_23 + timedelta(hours=8))
+
+
+def test_many_alerts_at_once_go_as_one_message(store: Store, inbox: Receiver) -> None:
+    sites = [Target(f"S{i}", "kelurahan", f"Situs {i}", "Kedaton", f"https://s{i}.example/", ())
+             for i in range(7)]
+    targets = [TARGETS[0], *sites]
+    store.sync_targets(targets, T0)
+    sweep_id = store.begin_sweep(T0, 7, {})
+    row = {**ROW_DEFAULTS, "checked_at": T0, "available": True, "status_code": 200,
+           "failed_checks": {}, "attempts": [], **_content(["judi_spam"])}
+    store.save_rows(sweep_id, [(s.code, {**row, "url": s.url}) for s in sites])
+    summary = after_sweep(store, targets, {"alert_urls": inbox.apprise_url}, sweep_id, T0)
+    assert summary is not None and (summary.new, summary.sent) == (7, 7)
+    [message] = inbox.messages
+    assert message["title"] == "Ringkasan peringatan: 7 peringatan"
+    assert all(f"Kelurahan Situs {i}" in message["message"] for i in range(7))
+    with store.session() as session:
+        assert set(session.exec(select(AlertDelivery.via)).all()) == {"batch"}

@@ -4,8 +4,9 @@ Each channel gets its own daemon thread and sends its messages in order; the cal
 at most ``deadline`` seconds in total. A channel that has not answered by then (a webhook
 that accepts the connection and never replies, a mail server that stalls) is reported as
 ``timeout`` and retried at the next sweep; its thread is left to die with the process.
-That can deliver a message twice when a slow channel answers late: an alert said twice
-beats a sweep held up or an alert lost (at-least-once, like mail/smtp.py).
+A thread past the deadline starts no further message, but the one in flight may still
+arrive late and be sent again next sweep: an alert said twice beats a sweep held up or an
+alert lost (at-least-once, like mail/smtp.py).
 
 Apprise's own log lines may carry the URL's token (Telegram puts it in the API path), so
 its logger is capped at WARNING and every line it emits is scrubbed of known secrets.
@@ -125,6 +126,8 @@ def send_all(jobs: Sequence[Job], deadline: float, mail: Mail | None = None,
 
     def run(index: int, job: Job) -> None:
         for message in job.messages:
+            if clock() >= end:
+                return  # past the deadline: the rest waits for the next sweep, not sent late
             try:
                 if job.channel.is_email:
                     assert mail is not None

@@ -27,6 +27,7 @@ from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
 
+BATCH_OVER = 5  # more single alerts than this for one channel in one sweep go as one message
 MAX_ATTEMPTS = 50  # about two weeks of sweeps every 6 hours; then the channel is given up
 HISTORY = 8  # results per site read beyond the down threshold (for "since when")
 
@@ -81,11 +82,11 @@ def detect(store: Store, sweep_id: int, rules: Rules, routes: Routes, now: datet
     """Record this sweep's changes and due reminders; returns how many alerts were new."""
     sites = {s.id: s for s in store.sites()}
     swept = [i for i in db.swept_site_ids(store, sweep_id) if i in sites]
-    history = db.recent_results(store, swept, rules.down_sweeps + HISTORY)
+    history = db.recent_results(store, sweep_id, rules.down_sweeps + HISTORY)
     open_by_site: dict[int, dict[str, Alert]] = {}
     for alert in db.open_alerts(store):
         open_by_site.setdefault(alert.site_id, {})[alert.key] = alert
-    seen = db.event_keys(store, swept, "verification")
+    seen = db.event_keys(store, "verification")
     new: list[db.NewAlert] = []
     closed: list[int] = []
     for site_id in swept:
@@ -148,7 +149,7 @@ def deliver_pending(store: Store, rules: Rules, routes: Routes, mail: deliver.Ma
                     now: datetime) -> tuple[int, int, int]:
     """Send what is pending (new, or failed before); returns (sent, failed, held)."""
     channels = {c.key: c for c in routes.every()}
-    singles: dict[str, list[tuple[int, Message]]] = {}
+    singles: dict[str, list[tuple[int, Notice]]] = {}
     digests: dict[str, list[tuple[int, Notice]]] = {}
     outcomes: list[db.Outcome] = []
     held = 0
@@ -170,8 +171,7 @@ def deliver_pending(store: Store, rules: Rules, routes: Routes, mail: deliver.Ma
             else:
                 held += 1
         else:
-            singles.setdefault(channel.key, []).append(
-                (item.delivery.id, compose(notice, rules.lang)))
+            singles.setdefault(channel.key, []).append((item.delivery.id, notice))
     jobs, plan = _jobs(channels, singles, digests, rules.lang)
     results = deliver.send_all(jobs, rules.send_timeout, mail)
     for job_plan, job_results in zip(plan, results, strict=True):
@@ -186,16 +186,23 @@ def deliver_pending(store: Store, rules: Rules, routes: Routes, mail: deliver.Ma
 Plan = list[tuple[list[int], str]]  # per message of a job: the delivery ids it carries, via
 
 
-def _jobs(channels: Mapping[str, Channel], singles: Mapping[str, list[tuple[int, Message]]],
+def _jobs(channels: Mapping[str, Channel], singles: Mapping[str, list[tuple[int, Notice]]],
           digests: Mapping[str, list[tuple[int, Notice]]], lang: str
           ) -> tuple[list[deliver.Job], list[Plan]]:
+    """The messages per channel. Many alerts at once (the first sweep of a new fleet, a data
+    centre outage) go as one list, not a flood a Telegram group would mute or rate-limit."""
     jobs: list[deliver.Job] = []
     plans: list[Plan] = []
     for key in sorted(set(singles) | set(digests)):
         messages: list[Message] = []
         plan: Plan = []
-        for delivery_id, message in singles.get(key, []):
-            messages.append(message)
+        now = singles.get(key, [])
+        if len(now) > BATCH_OVER:
+            messages.append(digest([n for _, n in now], lang))
+            plan.append(([i for i, _ in now], "batch"))
+            now = []
+        for delivery_id, notice in now:
+            messages.append(compose(notice, lang))
             plan.append(([delivery_id], "single"))
         if key in digests:
             messages.append(digest([n for _, n in digests[key]], lang))

@@ -85,14 +85,17 @@ LABELS = {
     "id": {"site": "Situs", "since": "Sejak", "evidence": "Bukti", "todo": "Tindakan",
            "reminder": "Pengingat", "down_for": "tidak dapat diakses selama",
            "digest": "Ringkasan peringatan", "alerts": "peringatan", "day": "hari",
-           "hour": "jam", "minute": "menit"},
+           "hour": "jam", "minute": "menit",
+           "more": "... dan {n} peringatan lain: lihat `monitor alerts`."},
     "en": {"site": "Site", "since": "Since", "evidence": "Evidence", "todo": "To do",
            "reminder": "Reminder", "down_for": "down for", "digest": "Alert digest",
-           "alerts": "alerts", "day": "d", "hour": "h", "minute": "min"},
+           "alerts": "alerts", "day": "d", "hour": "h", "minute": "min",
+           "more": "... and {n} more alerts: see `monitor alerts`."},
 }
 LEVELS = {"id": {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"},
           "en": {"kota": "City", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}}
 MAX_BODY = 1500
+DIGEST_MAX = 3500  # under Telegram's 4096-character message limit, with room to spare
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -178,7 +181,11 @@ def digest(notices: Sequence[Notice], lang: str = "id") -> Message:
         evidence = message.body.splitlines()[2]  # site, since, evidence, ...
         blocks.append(f"- {message.title}\n  {when(notice.since)}; {evidence}\n  "
                       f"{notice.url}")
-    body = _clean("\n".join(blocks))
-    if len(body) > MAX_BODY * 4:
-        body = body[:MAX_BODY * 4 - 4] + "\n..."
-    return Message(title, body)
+    kept: list[str] = []
+    for block in blocks:  # whole blocks only; the rest is counted, and listed by the CLI
+        if sum(len(b) + 1 for b in kept) + len(block) > DIGEST_MAX - 80:
+            break
+        kept.append(block)
+    if len(kept) < len(blocks):
+        kept.append(words["more"].format(n=len(blocks) - len(kept)))
+    return Message(title, _clean("\n".join(kept)))

@@ -8,7 +8,7 @@ outcome; anything not ``sent`` is tried again at the next sweep.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,17 +51,16 @@ def swept_site_ids(store: Store, sweep_id: int) -> list[int]:
         return list(session.exec(select(Result.site_id).where(Result.sweep_id == sweep_id)))
 
 
-def recent_results(store: Store, site_ids: Sequence[int], depth: int
-                   ) -> dict[int, list[Result]]:
-    """The last ``depth`` results of each site, newest first."""
-    if not site_ids:
-        return {}
+def recent_results(store: Store, sweep_id: int, depth: int) -> dict[int, list[Result]]:
+    """The last ``depth`` results of each site swept in ``sweep_id``, newest first. (A
+    subquery, not a list of ids: 10,000 sites would exceed some drivers' parameter limits.)"""
+    swept = select(Result.site_id).where(Result.sweep_id == sweep_id)
     with store.session() as session:
         ranked = select(
             Result.id,
             func.row_number().over(partition_by=col(Result.site_id),
                                    order_by=col(Result.id).desc()).label("rn"),
-        ).where(col(Result.site_id).in_(site_ids)).subquery()
+        ).where(col(Result.site_id).in_(swept)).subquery()
         rows = session.exec(
             select(Result).join(ranked, ranked.c.id == Result.id)
             .where(ranked.c.rn <= depth).order_by(col(Result.id).desc())).all()
@@ -79,11 +78,10 @@ def open_alerts(store: Store) -> list[Alert]:
             .order_by(col(Alert.id))).all())
 
 
-def event_keys(store: Store, site_ids: Sequence[int], kind: str) -> dict[int, set[str]]:
+def event_keys(store: Store, kind: str) -> dict[int, set[str]]:
     """Every key ever alerted for ``kind`` per site: an event is said once."""
     with store.session() as session:
-        rows = session.exec(select(Alert.site_id, Alert.key).where(
-            Alert.kind == kind, col(Alert.site_id).in_(site_ids))).all()
+        rows = session.exec(select(Alert.site_id, Alert.key).where(Alert.kind == kind)).all()
     found: dict[int, set[str]] = {}
     for site_id, key in rows:
         found.setdefault(site_id, set()).add(key)

@@ -158,6 +158,6 @@ class AlertDelivery(SQLModel, table=True):
     status: str = "pending"  # pending, sent, failed, timeout, dropped
     detail: str = ""
     attempts: int = 0
-    via: str = ""  # "single" or "digest" once sent
+    via: str = ""  # once sent: "single", "batch" (many at once) or "digest" (daily)
     updated_at: datetime
     sent_at: datetime | None = None
