@@ -176,3 +176,21 @@ def test_many_alerts_at_once_go_as_one_message(store: Store, inbox: Receiver) ->
     assert all(f"Kelurahan Situs {i}" in message["message"] for i in range(7))
     with store.session() as session:
         assert set(session.exec(select(AlertDelivery.via)).all()) == {"batch"}
+
+
+def test_a_site_whose_address_is_removed_ends_its_open_alerts(seed: Seeder, store: Store
+                                                              ) -> None:
+    assert len(seed.sweep(**_content(["judi_spam"]))) == 1
+    assert seed.sweep(url="", error="no_site", available=None, status_code=None) == []
+    with store.session() as session:
+        [alert] = session.exec(select(Alert)).all()
+    assert alert.closed_at is not None
+
+
+def test_a_bad_alert_setting_is_logged_and_the_sweep_result_kept(
+    store: Store, inbox: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.sync_targets(TARGETS, T0)
+    sweep_id = store.begin_sweep(T0, 1, {})
+    assert after_sweep(store, TARGETS, {"alert_quiet_hours": "malam"}, sweep_id, T0) is None
+    assert "alert_quiet_hours" in caplog.text and "Traceback" not in caplog.text

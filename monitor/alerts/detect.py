@@ -171,7 +171,10 @@ def site_changes(history: Sequence[Result], open_: Mapping[str, Alert], seen: se
     kind; ``seen``: the keys of its past verification alerts."""
     out = SiteChanges()
     if not history or history[0].error == "no_site" or not history[0].url:
-        return out  # an area without a website has nothing to alert about
+        # an area without a website has nothing to alert about; one whose address was
+        # taken out of targets.csv ends what was open (no reminders about a removed site)
+        out.closed = [a.id for a in open_.values() if a.id is not None]
+        return out
     _down(history, open_, rules, out)
     _content_flags(history, open_, out)
     _certificate(history, open_, rules, out)

@@ -19,6 +19,7 @@ from monitor.alerts.detect import CONDITIONS, HACKED, site_changes
 from monitor.alerts.rules import Rules, from_settings
 from monitor.alerts.wording import WORDS, Message, Notice, compose, digest, when
 from monitor.core.clock import as_utc, to_jakarta
+from monitor.core.errors import ConfigError
 from monitor.mail.smtp import SmtpSettings
 from monitor.store import Store
 from monitor.store import alerts as db
@@ -61,11 +62,14 @@ def after_sweep(store: Store, targets: Sequence[Target], settings: Mapping[str, 
         routes = Routes(rules.city_urls, targets, email=rules.email)
         new = detect(store, sweep_id, rules, routes, now)
         sent, failed, held = deliver_pending(store, rules, routes, mail_of(settings), now)
+    except ConfigError as exc:
+        log.error("alerts not sent after sweep %d: %s", sweep_id, exc)
+        return None
     except Exception:  # noqa: BLE001 - alerts must never fail the sweep they follow
         log.exception("alerts after sweep %d failed; the sweep itself is stored", sweep_id)
         return None
     summary = AlertSummary(new, sent, failed, held)
-    log.info("%s", summary.line())
+    log.log(logging.WARNING if failed else logging.INFO, "%s", summary.line())
     return summary
 
 
