@@ -58,8 +58,9 @@ class Seeder:
 
 
 @pytest.fixture
-def seed(store: Store, inbox: Receiver) -> Seeder:
-    return Seeder(store, inbox)
+def seed(db_url: str, inbox: Receiver) -> Seeder:
+    """On SQLite, and on PostgreSQL when MONITOR_TEST_PG_URL is set."""
+    return Seeder(Store.open(db_url), inbox)
 
 
 def _content(flags: list[str] | None = None, **verification: list[str]) -> dict[str, Any]:
@@ -82,8 +83,9 @@ def test_a_new_verification_tag_is_said_once(seed: Seeder) -> None:
 
 
 def test_a_sweep_that_cannot_read_the_page_does_not_reopen_a_hacked_alert(
-    seed: Seeder, store: Store
+    seed: Seeder
 ) -> None:
+    store = seed.store
     assert len(seed.sweep(**_content(["judi_spam"]))) == 1
     assert seed.sweep(available=False, error="timeout", status_code=None) == []
     assert seed.sweep(**_content(["judi_spam"])) == []  # the same hack, not a new one
@@ -94,7 +96,8 @@ def test_a_sweep_that_cannot_read_the_page_does_not_reopen_a_hacked_alert(
     assert len(seed.sweep(**_content(["judi_spam"]))) == 1  # hacked again: a new alert
 
 
-def test_certificate_expiring_and_invalid(seed: Seeder, store: Store) -> None:
+def test_certificate_expiring_and_invalid(seed: Seeder) -> None:
+    store = seed.store
     assert seed.sweep(cert_days_left=40, https=True) == []
     [title] = seed.sweep(cert_days_left=14, https=True)
     assert title.startswith("Sertifikat HTTPS segera habis")
@@ -178,8 +181,8 @@ def test_many_alerts_at_once_go_as_one_message(store: Store, inbox: Receiver) ->
         assert set(session.exec(select(AlertDelivery.via)).all()) == {"batch"}
 
 
-def test_a_site_whose_address_is_removed_ends_its_open_alerts(seed: Seeder, store: Store
-                                                              ) -> None:
+def test_a_site_whose_address_is_removed_ends_its_open_alerts(seed: Seeder) -> None:
+    store = seed.store
     assert len(seed.sweep(**_content(["judi_spam"]))) == 1
     assert seed.sweep(url="", error="no_site", available=None, status_code=None) == []
     with store.session() as session:
