@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from alerts_fleet import EXPECTED, KECAMATAN_UJI, Script, alert_sites, write_targets
 from conftest import CliResult
-from smtp_server import SmtpServer
+from smtp_server import PASSWORD, USER, SmtpServer, make_tls
 from sqlmodel import col, select
 
 from monitor.demo.fleet import Fleet
@@ -156,11 +156,18 @@ def test_email_channel_through_smtp(run_cli: Callable[..., CliResult],
     targets = write_targets(fleet, tmp_path / "targets.csv",
                             emails={"judi": "lurah@judi.example", "K1": "camat@uji.example"})
     db = f"sqlite:///{tmp_path / 'm.db'}"
-    with SmtpServer("none") as server:
+    tls = make_tls(tmp_path)
+    bundle = tmp_path / "cas.pem"  # one MONITOR_CA_BUNDLE: the fleet's CA and the mail CA
+    bundle.write_text(fleet.ca_file.read_text() + tls.ca_pem.read_text())
+    with SmtpServer("starttls", tls, auth=True) as server:
         result = _check(run_cli, targets, db, fleet, MONITOR_ALERT_EMAIL="true",
                         MONITOR_SMTP_HOST="127.0.0.1", MONITOR_SMTP_PORT=str(server.port),
-                        MONITOR_SMTP_SECURITY="none", MONITOR_MAIL_FROM="monitor@kota.example")
+                        MONITOR_SMTP_USER=USER, MONITOR_SMTP_PASSWORD=PASSWORD,
+                        MONITOR_MAIL_FROM="monitor@kota.example",
+                        MONITOR_CA_BUNDLE=str(bundle))
     assert result.code == 0, result
+    assert all(d.tls and d.authenticated for d in server.delivered)
+    assert PASSWORD not in result.out + result.err
     assert sorted(r for d in server.delivered for r in d.rcpt_tos) == [
         "camat@uji.example", "lurah@judi.example"]
     message = server.delivered[0].message

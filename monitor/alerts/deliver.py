@@ -15,6 +15,7 @@ its logger is capped at WARNING and every line it emits is scrubbed of known sec
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -79,6 +80,13 @@ class Mail:
 
     smtp: SmtpSettings | None  # None: MONITOR_SMTP_HOST is not set
     sender: str
+    ca_bundle: str = ""  # extra CAs to trust (MONITOR_CA_BUNDLE), as `monitor email` does
+
+    def ssl_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        if self.ca_bundle:
+            context.load_verify_locations(cafile=self.ca_bundle)
+        return context
 
 
 def _send_apprise(channel: Channel, message: Message) -> Result:
@@ -110,7 +118,8 @@ def _send_mail(channel: Channel, message: Message, mail: Mail, timeout: float) -
     settings = SmtpSettings(mail.smtp.host, mail.smtp.port, mail.smtp.security,
                             mail.smtp.user, mail.smtp.password, timeout=timeout)
     try:
-        with Mailer(settings, delays=()) as mailer:  # no retry pauses: the next sweep retries
+        # no retry pauses here: the next sweep retries
+        with Mailer(settings, ssl_context=mail.ssl_context(), delays=()) as mailer:
             report = mailer.send(email, mail.sender, [channel.address])
     except Exception as exc:  # noqa: BLE001 - ConfigError, MailError: one channel's failure
         return Result("failed", str(exc))

@@ -51,7 +51,8 @@ def mail_of(settings: Mapping[str, Any]) -> deliver.Mail:
                         str(settings.get("smtp_security", "starttls")),
                         str(settings.get("smtp_user", "")),
                         str(settings.get("smtp_password", ""))) if host else None
-    return deliver.Mail(smtp, str(settings.get("mail_from", "")) or "monitor@localhost")
+    return deliver.Mail(smtp, str(settings.get("mail_from", "")) or "monitor@localhost",
+                        str(settings.get("ca_bundle", "")))
 
 
 def after_sweep(store: Store, targets: Sequence[Target], settings: Mapping[str, Any],
