@@ -197,3 +197,16 @@ def test_a_bad_alert_setting_is_logged_and_the_sweep_result_kept(
     sweep_id = store.begin_sweep(T0, 1, {})
     assert after_sweep(store, TARGETS, {"alert_quiet_hours": "malam"}, sweep_id, T0) is None
     assert "alert_quiet_hours" in caplog.text and "Traceback" not in caplog.text
+
+
+def test_page_text_in_the_evidence_cannot_carry_terminal_escapes(seed: Seeder) -> None:
+    row = _content(["judi_spam"])
+    row["findings"]["content"]["matches"] = [{
+        "flag": "judi_spam", "rule": "judi:title", "url": SITE.url, "where": "<title>",
+        "text": "slot gacor\x1b[2J\x1b]0;owned\x07 maxwin\n" + "x" * 400}]
+    assert len(seed.sweep(**row)) == 1
+    with seed.store.session() as session:
+        [alert] = session.exec(select(Alert)).all()
+    assert "\x1b" not in alert.evidence and "\x07" not in alert.evidence
+    assert "slot gacor" in alert.evidence and len(alert.evidence) <= 160
+    assert "\x1b" not in seed.inbox.messages[-1]["message"]

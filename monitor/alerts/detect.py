@@ -8,7 +8,9 @@ judge leaves the open alert as it is, so a site that is down one sweep does not 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +26,7 @@ EVENTS = ("back_up", "verification")
 ENGINES = {"google": "google-site-verification", "bing": "msvalidate.01",
            "yandex": "yandex-verification"}
 EVIDENCE_CHARS = 160
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ class SiteChanges:
 
 
 def _line(text: str) -> str:
-    one = " ".join(str(text).split())
+    """One line of page text, safe to print: a hacked page could carry terminal escapes."""
+    one = " ".join(_CONTROL.sub(" ", str(text)).split())
     return one if len(one) <= EVIDENCE_CHARS else one[:EVIDENCE_CHARS - 3] + "..."
 
 
@@ -72,7 +76,7 @@ def _down_evidence(result: Result) -> str:
     return _line(f"{result.error or 'down'}{status}{detail}")
 
 
-def _streak(history: Sequence[Result], test: Any) -> list[Result]:
+def _streak(history: Sequence[Result], test: Callable[[Result], bool]) -> list[Result]:
     """The newest results, from the latest back, for which ``test`` holds."""
     run: list[Result] = []
     for result in history:
@@ -99,6 +103,10 @@ def _down(history: Sequence[Result], open_: Mapping[str, Alert], rules: Rules,
                                  latest.final_url or latest.url))
 
 
+def _has_flag(flag: str, result: Result) -> bool:
+    return flag in (result.content_flags or [])
+
+
 def _content_flags(history: Sequence[Result], open_: Mapping[str, Alert],
                    out: SiteChanges) -> None:
     judged = [r for r in history if _content(r) is not None]
@@ -109,7 +117,7 @@ def _content_flags(history: Sequence[Result], open_: Mapping[str, Alert],
         present = kind in (latest.content_flags or [])
         alert = open_.get(kind)
         if present and alert is None:
-            run = _streak(judged, lambda r, k=kind: k in (r.content_flags or []))
+            run = _streak(judged, functools.partial(_has_flag, kind))
             out.opened.append(Change(kind, kind, _at(run[-1]), _flag_evidence(latest, kind),
                                      latest.final_url or latest.url))
         elif not present and alert is not None:

@@ -96,7 +96,7 @@ LEVELS = {"id": {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurah
           "en": {"kota": "City", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}}
 MAX_BODY = 1500
 DIGEST_MAX = 3500  # under Telegram's 4096-character message limit, with room to spare
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
