@@ -51,20 +51,23 @@ def alert_sites(script: Script) -> list[FleetSite]:
         _site("blip", script, lambda n: DOWN if n == 1 else Page(body=HEALTHY)),
         _site("steady", script, lambda n: Page(body=HEALTHY)),
         _site("badcert", script, lambda n: Page(body=HEALTHY), tls="self_signed"),
+        # the fleet's valid certificates run 60 days: "expiring" with alert_cert_days=90
+        _site("certsoon", script, lambda n: Page(body=HEALTHY), tls="valid"),
         _site("lain", script, lambda n: DOWN),  # in the other kecamatan
     ]
 
 
-# sweep number -> the alerts it must raise, as (site code, kind)
+# sweep number -> the alerts it must raise, as (site code, kind), with alert_cert_days=90
 EXPECTED: dict[int, set[tuple[str, str]]] = {
-    0: {("badcert", "cert_invalid")},
+    0: {("badcert", "cert_invalid"), ("certsoon", "cert_expiring")},
     1: {("judi", "judi_spam"), ("susp", "suspended"), ("deflt", "default_page"),
         ("badcert", "down"), ("lain", "down")},
     2: {("deface", "defaced"), ("flaky", "down")},
     3: {("flaky", "back_up")},
     4: set(),
 }
-KECAMATAN_UJI = {"judi", "deface", "susp", "deflt", "flaky", "blip", "steady", "badcert"}
+KECAMATAN_UJI = {"judi", "deface", "susp", "deflt", "flaky", "blip", "steady", "badcert",
+                 "certsoon"}
 
 
 def write_targets(fleet: Fleet, path: Path, *, uji_urls: str = "", lain_urls: str = "",

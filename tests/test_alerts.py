@@ -72,7 +72,8 @@ def test_each_change_gives_exactly_one_alert_routed_to_city_and_kecamatan(
     city_seen = uji_seen = 0
     for sweep in sorted(EXPECTED):
         script.sweep = sweep
-        result = _check(run_cli, targets, db, fleet, MONITOR_ALERT_URLS=city.apprise_url)
+        result = _check(run_cli, targets, db, fleet, MONITOR_ALERT_URLS=city.apprise_url,
+                        MONITOR_ALERT_CERT_DAYS="90")
         assert result.code == 0, result
         raised = [(code, kind) for sweep_id, code, kind, _ in _alerts(db)
                   if sweep_id == sweep + 1]
