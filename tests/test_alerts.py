@@ -203,3 +203,11 @@ def test_alert_test_command_reports_each_channel(
     none = run_cli("alerts", "--test", "--targets", str(targets),
                    env={"MONITOR_ALERT_URLS": ""})
     assert none.code == 2 and "no alert channel configured" in none.err
+
+
+def test_alerts_listing_of_a_missing_database_is_a_usage_error(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    result = run_cli("alerts", "--db", f"sqlite:///{tmp_path / 'absent.db'}")
+    assert result.code == 2 and "does not exist" in result.err
+    assert not (tmp_path / "absent.db").exists()
