@@ -155,7 +155,7 @@ def test_kecamatan_report_file_names_are_unique_and_short() -> None:
 
 def test_an_alert_urls_column_and_other_extra_columns_are_accepted() -> None:
     targets = parse("code,level,name,kecamatan,url,email,alert_urls,catatan\n"
-                    "1,kecamatan,Kedaton,Kedaton,,,tgram://bot/chat;json://127.0.0.1/x,ok\n")
+                    "1,kecamatan,Kedaton,Kedaton,,,tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/12345678;json://127.0.0.1/x,ok\n")
     assert [t.code for t in targets] == ["1"]
     with pytest.raises(TargetsError, match=r"t.csv:2: alert_urls: is 4001 characters long"):
         parse("code,level,name,kecamatan,url,email,alert_urls\n"

@@ -22,8 +22,15 @@ def demo(folder: Path, lang: str) -> None:
     run = run_demo(folder, lang=lang)
     for summary in run.sweeps:
         click.echo(f"  {summary.line()}")
+    if run.alerts:
+        first = run.alerts[0]
+        click.echo(f"\n{len(run.alerts)} alerts went to the demo's webhook channel (set "
+                   "MONITOR_ALERT_URLS to tgram://... for Telegram). The first one:\n")
+        click.echo("  " + "\n  ".join([str(first.get("title", "")),
+                                        *str(first.get("message", "")).splitlines()]))
     db = f"--db {run.db_url}"
     click.echo(f"\nWeekly report {run.year}-W{run.week:02d} written. Open it in a browser:\n"
                f"  {run.city_report.resolve().as_uri() if run.city_report else '-'}\n"
                f"\nThe demo's files are in {folder}/ (targets.csv, monitor.db, reports/). "
-               f"Try:\n  monitor status {db}\n  monitor export {db} --format csv")
+               f"Try:\n  monitor status {db}\n  monitor export {db} --format csv\n"
+               f"  monitor alerts {db}")

@@ -139,6 +139,33 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_retry_budget", "300",
             "`monitor email`: seconds one run may spend waiting to retry refused or failed "
             "messages in total; what is left is sent by the next run.", float, min=0, max=86400),
+    # -- alerts (monitor/alerts): after each sweep, one message per change of state --
+    Setting("alert_urls", "",
+            "Space-separated Apprise URLs (tgram://, json://, mailto://...) that receive "
+            "every alert (Diskominfotik); `monitor config` shows ***.", secret=True),
+    Setting("alert_email", "false",
+            "true: alerts also go by the SMTP settings to the site's and its kecamatan's "
+            "email addresses.", bool),
+    Setting("alert_down_sweeps", "2",
+            "A site is down after this many failed sweeps in a row (one lost sweep is no "
+            "outage).", int, min=1, max=100),
+    Setting("alert_cert_days", "14",
+            "Alert when the TLS certificate expires within this many days.", int, min=0, max=365),
+    Setting("alert_reminder_days", "3",
+            "Remind every this many days while a problem lasts (0: never).", float, min=0,
+            max=365),
+    Setting("alert_quiet_hours", "",
+            "e.g. 22-06: alerts wait out these hours (Asia/Jakarta); hacked-site alerts "
+            "never wait."),
+    Setting("alert_digest", "false",
+            "true: one daily digest per channel instead of single alerts (hacked-site alerts "
+            "still go at once).", bool),
+    Setting("alert_digest_hour", "7",
+            "With alert_digest: the first sweep from this hour (Asia/Jakarta) sends the "
+            "day's digest.", int, min=0, max=23),
+    Setting("alert_send_timeout", "5",
+            "Seconds all alert channels together may take after a sweep; a channel still "
+            "busy is tried again at the next sweep.", float, above=0, max=120),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -194,6 +221,15 @@ class Config:
     cert_warn_days: int
     unstable_pct: float
     smtp_retry_budget: float
+    alert_urls: str
+    alert_email: bool
+    alert_down_sweeps: int
+    alert_cert_days: int
+    alert_reminder_days: float
+    alert_quiet_hours: str
+    alert_digest: bool
+    alert_digest_hour: int
+    alert_send_timeout: float
 
     values: Mapping[str, Any]
     sources: Mapping[str, str]

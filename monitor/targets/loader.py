@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from monitor.core.errors import TargetsError
 from monitor.core.names import name_key, slug
 
 COLUMNS = ("code", "level", "name", "kecamatan", "url", "email")
+ALERT_URLS = "alert_urls"  # optional column, anywhere after COLUMNS (SPEC)
 LEVELS = ("kota", "kecamatan", "kelurahan")
 
 # Deliberately strict: no display names, no quotes, no whitespace or control characters,
@@ -46,6 +48,7 @@ class Target:
     url: str
     emails: tuple[str, ...]
     line: int = 0
+    alert_urls: tuple[str, ...] = ()  # Apprise URLs for this row's (and its kelurahan's) alerts
 
     @property
     def has_site(self) -> bool:
@@ -94,6 +97,26 @@ def email_problem(address: str) -> str | None:
     return None
 
 
+def alert_url_problem(url: str) -> str | None:
+    """Why Apprise cannot use ``url``. Named by its scheme only: the rest may hold a token."""
+    import apprise  # lazy: loading Apprise's plugins costs ~0.3 s; only files that use it pay
+
+    scheme = url.split("://", 1)[0][:20] if "://" in url else "?"
+    if _CONTROL.search(url) or " " in url:
+        return f"a {scheme}:// URL contains spaces or control characters"
+    apprise_log = logging.getLogger("apprise")
+    level = apprise_log.level
+    apprise_log.setLevel(logging.CRITICAL + 1)  # its complaints quote the URL, token and all
+    try:
+        usable = apprise.Apprise.instantiate(url) is not None
+    finally:
+        apprise_log.setLevel(level)
+    if not usable:
+        return (f"{scheme}://... is not a usable Apprise URL (unknown scheme or missing "
+                "parts; see the Apprise wiki)")
+    return None
+
+
 def parse(text: str, source: str = "targets.csv") -> list[Target]:
     """Validate the CSV ``text``; raise TargetsError listing every problem."""
     problems: list[str] = []
@@ -108,6 +131,7 @@ def parse(text: str, source: str = "targets.csv") -> list[Target]:
             [f"{source}:1: header: columns must start with {','.join(COLUMNS)}; "
              f"found {','.join(header)}"]
         )
+    alert_at = header.index(ALERT_URLS) if ALERT_URLS in header[len(COLUMNS):] else None
     rows: list[tuple[int, dict[str, str]]] = []
     while True:
         line = reader.line_num + 1  # where the row starts (a quoted field may span lines)
@@ -127,7 +151,10 @@ def parse(text: str, source: str = "targets.csv") -> list[Target]:
         if too_long:
             problems.extend(f"{source}:{line}: {why}" for why in too_long)
             continue
-        rows.append((line, {c: row[i].strip() for i, c in enumerate(COLUMNS)}))
+        fields = {c: row[i].strip() for i, c in enumerate(COLUMNS)}
+        if alert_at is not None and alert_at < len(row):
+            fields[ALERT_URLS] = row[alert_at].strip()
+        rows.append((line, fields))
     targets = _validate_rows(rows, source, problems)
     if problems:
         raise TargetsError(sorted(problems, key=lambda p: _line_of(p, source)))  # file order
@@ -229,8 +256,13 @@ def _validate_rows(
         for address in emails if "email" not in garbled else ():
             if why := email_problem(address):
                 bad("email", why)
+        alert_urls = tuple(u.strip() for u in r.get(ALERT_URLS, "").split(";") if u.strip())
+        for number, alert_url in enumerate(alert_urls, 1):
+            if why := alert_url_problem(alert_url):
+                bad(ALERT_URLS, f"URL {number}: {why}")
         if len(problems) == before:
-            targets.append(Target(code, level, r["name"], kecamatan, r["url"], emails, line))
+            targets.append(Target(code, level, r["name"], kecamatan, r["url"], emails, line,
+                                  alert_urls))
     return targets
 
 
