@@ -25,6 +25,7 @@ from email.utils import formatdate, make_msgid
 
 from monitor.alerts.channels import Channel, scrub, secrets_of
 from monitor.alerts.wording import Message
+from monitor.core.tls import ssl_context_for
 from monitor.mail.smtp import Mailer, SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,7 @@ class Mail:
     ca_bundle: str = ""  # extra CAs to trust (MONITOR_CA_BUNDLE), as `monitor email` does
 
     def ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context()
-        if self.ca_bundle:
-            context.load_verify_locations(cafile=self.ca_bundle)
-        return context
+        return ssl_context_for(self.ca_bundle)
 
 
 def _send_apprise(channel: Channel, message: Message) -> Result:
