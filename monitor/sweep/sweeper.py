@@ -40,10 +40,10 @@ from typing import Any, TypeVar
 
 from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
-from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
-from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.core.hosts import host_in, own_host
+from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
 from monitor.sweep.address import PublicTest, is_public
+from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.sweep.fetch import (
     FetchConfig,
     Resolver,

@@ -5,7 +5,8 @@ Why "hidden" matters: hacked sites hide their gambling links from visitors but n
 search engines (Google's spam policies call this "hidden text and links": display:none,
 visibility:hidden, text positioned off-screen, font size 0, zero-size boxes). We can only see
 inline styles, the ``hidden`` attribute and simple ``.class``/``#id`` rules in the page's own
-<style> blocks; external stylesheets are not fetched.
+<style> blocks and in the site's own external stylesheets when the sweep fetched them (the
+mobile check asks for them; the content check asks for the same ones on a suspicious page).
 
 ``text`` is all the text outside code (script, style, noscript, template, textarea), hidden
 or not. That errs on the safe side for the placeholder and empty rules (more text makes a
@@ -37,6 +38,10 @@ MEDIA = ("img", "picture", "video", "audio", "iframe", "frame", "frameset", "emb
 CODE = ("script", "style", "noscript", "template", "textarea")
 META_NAMES = ("description", "keywords", "og:title", "og:description", "twitter:title",
               "twitter:description")
+
+# Site-ownership meta tags of the search engines' webmaster consoles.
+VERIFICATION_TAGS = {"google-site-verification": "google", "msvalidate.01": "bing",
+                     "yandex-verification": "yandex"}
 
 _WS = re.compile(r"\s+")
 _DECL = re.compile(r"([a-z-]+)\s*:\s*([^;]+)")
@@ -112,8 +117,9 @@ def hiding_style(style: str) -> str:
     return ""
 
 
-def hiding_rules(css: str) -> dict[str, str]:
-    """Simple ``.class``/``#id`` selectors in a <style> block whose rule hides an element."""
+def hiding_rules(css: str, origin: str = "") -> dict[str, str]:
+    """Simple ``.class``/``#id`` selectors in a <style> block or stylesheet whose rule hides
+    an element; ``origin`` (the stylesheet's URL) is named in the evidence."""
     rules: dict[str, str] = {}
     for selectors, body in _CSS_RULE.findall(css[:200_000]):
         why = hiding_style(body) if _HIDE_HINT.search(body) else ""
@@ -122,7 +128,9 @@ def hiding_rules(css: str) -> dict[str, str]:
         for selector in selectors.split(","):
             match = _SIMPLE_SELECTOR.match(selector.strip())
             if match:
-                rules[match.group(1) + match.group(2).lower()] = f"{selector.strip()} {{{why}}}"
+                where = f" in {origin[:200]}" if origin else ""
+                rules[match.group(1) + match.group(2).lower()] = \
+                    f"{selector.strip()} {{{why}}}{where}"
     return rules
 
 
@@ -171,12 +179,16 @@ def _absolute(href: str) -> tuple[str, str]:
 class PageView:
     """One page as the rules see it. Cheap parts are read at once, the rest on demand."""
 
-    def __init__(self, url: str, document: Any = None, text: str | None = None) -> None:
+    def __init__(self, url: str, document: Any = None, text: str | None = None,
+                 sheet_rules: dict[str, str] | None = None) -> None:
         self.url = url
         self.document = document
         self.title = ""
         self.meta: list[Block] = []
         self.refresh = False
+        self.sheet_rules = sheet_rules or {}  # hiding rules from external stylesheets
+        # Search-engine ownership tags by engine (a new one can mean a takeover)
+        self.verification: dict[str, list[str]] = {}
         if document is not None:
             self._read_head(document)
         self.text = text if text is not None else (
@@ -193,6 +205,11 @@ class PageView:
                 if name in META_NAMES and len(self.meta) < 20:
                     content = _WS.sub(" ", el.get("content", ""))[:2000]
                     self.meta.append(Block(f"meta[{name}]", content))
+                elif name in VERIFICATION_TAGS:
+                    found = self.verification.setdefault(VERIFICATION_TAGS[name], [])
+                    token = _WS.sub("", el.get("content", ""))[:200]
+                    if token and token not in found and len(found) < 10:
+                        found.append(token)
 
     def _iter(self, *tags: str) -> Any:
         return self.document.iter(*tags) if self.document is not None else iter(())
@@ -233,7 +250,7 @@ class PageView:
         if self.document is None:
             return []
         css = " ".join(s.text or "" for s in self._iter("style"))
-        rules = hiding_rules(css) if css.strip() else {}
+        rules = {**self.sheet_rules, **(hiding_rules(css) if css.strip() else {})}
         candidates = _CLASSED_XPATH(self.document) if rules else _HIDDEN_XPATH(self.document)
         hidden: dict[Any, str] = {}
         for el in candidates:
@@ -273,6 +290,6 @@ def hidden_by(el: Any, rules: dict[str, str]) -> str:
     return ""
 
 
-def read_page(document: Any, url: str) -> PageView:
-    """The view of one parsed page."""
-    return PageView(url, document)
+def read_page(document: Any, url: str, sheet_rules: dict[str, str] | None = None) -> PageView:
+    """The view of one parsed page (with the hiding rules of its external stylesheets)."""
+    return PageView(url, document, sheet_rules=sheet_rules)

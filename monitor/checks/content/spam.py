@@ -164,16 +164,25 @@ def _page_text(view: PageView, vocab: Vocabulary) -> list[Match]:
     return []
 
 
+def address_hits(url: str, vocab: Vocabulary) -> tuple[str, ...] | None:
+    """The gambling terms that make an address a gambling one: a promo term anywhere in it,
+    or a topic term in its host name ("togel-resmi.example"), else None."""
+    host, rest = _split(url)
+    hits = vocab.scan(f"{host} {rest}")
+    if _count(hits, "promo") or _count(vocab.scan(host), "topic"):
+        return _gambling_terms(hits)
+    return None
+
+
 def _redirects(start_url: str, hops: Sequence[str], vocab: Vocabulary) -> list[Match]:
     own = _bare_host(_split(start_url)[0])
     for hop in hops:
-        host, rest = _split(hop)
+        host, _rest = _split(hop)
         if _bare_host(host) == own:
             continue
-        hits = vocab.scan(f"{host} {rest}")
-        if _count(hits, "promo") or _count(vocab.scan(host), "topic"):
+        if (terms := address_hits(hop, vocab)) is not None:
             return [Match(FLAG, "judi:redirect", start_url, "redirect", f"-> {hop[:200]}",
-                          _gambling_terms(hits))]
+                          terms)]
     return []
 
 
