@@ -9,9 +9,15 @@ crawler-only cloaking); the honest ones hold the words that must NOT trip the ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from monitor.demo.fleet import FleetRequest, FleetSite, Page
 
 CRAWLER_MARK = "googlebot"
+PHONE_MARK = "mobile"  # Chrome on Android says "Mobile Safari"
+GOOGLE_REFERER = "https://www.google.com/"
+GAMBLING_TARGET = "https://slotgacor-maxwin88.example/?ref=kel"
+OFFSITE_TARGET = "http://promo-kilat.example/go"
 
 
 def kelurahan_page(name: str = "Sukarame", *, title: str | None = None, head: str = "",
@@ -101,6 +107,56 @@ def _cloaked(request: FleetRequest) -> Page:
     return Page(body=kelurahan_page("Enggal"))
 
 
+def _from_google_on_a_phone(request: FleetRequest) -> bool:
+    return PHONE_MARK in request.user_agent.lower() \
+        and request.headers.get("referer", "").startswith(GOOGLE_REFERER)
+
+
+def _phone_redirect(target: str, name: str) -> Callable[[FleetRequest], Page]:
+    """The usual mobile cloaking script: visitors from Google on a phone go to ``target``."""
+    def route(request: FleetRequest) -> Page:
+        if _from_google_on_a_phone(request):
+            return Page(status=302, headers={"Location": target})
+        return Page(body=kelurahan_page(name))
+    return route
+
+
+def _phone_spam(request: FleetRequest) -> Page:
+    """Spam shown only to phones; desktops (the admin) see the honest page."""
+    if PHONE_MARK in request.user_agent.lower():
+        return Page(body=SPAM_LANDING)
+    return Page(body=kelurahan_page("Gedong Air"))
+
+
+def _phone_own_path(request: FleetRequest) -> Page:
+    """An honest mobile theme: phones go to the site's own /m/ pages."""
+    if PHONE_MARK in request.user_agent.lower():
+        return Page(status=302, headers={"Location": "/m/"})
+    return Page(body=kelurahan_page("Kupang Kota"))
+
+
+# A link injected after the closing tag: its long anchor would pass the keyword-anchor rule
+# anywhere else on a page, but nothing honest is ever written after </html>.
+SPAM_AFTER_HTML = kelurahan_page("Pahoman") + """
+<a href="https://agen-bola.example/">Agen judi bola terbaik dan terpercaya di Indonesia</a>
+<a href="https://toto-4d.example/">bandar togel resmi dengan hadiah terbesar</a>
+"""
+
+THEME_CSS = """body{font-family:sans-serif}@media (max-width:600px){nav a{display:block}}
+.menu-mobile{display:none}.ft-partner{position:absolute;left:-9999px}"""
+
+# Hidden by a class whose rule lives only in the site's own stylesheet.
+SPAM_STYLESHEET_HIDDEN = kelurahan_page("Kaliawi", head="""
+<link rel="stylesheet" href="/assets/theme.css">""", footer="""
+<div class="ft-partner"><p>Bocoran slot gacor dari mitra kami.</p></div>""")
+
+HONEST_STYLESHEET_HIDDEN = kelurahan_page("Gunung Terang", head="""
+<link rel="stylesheet" href="/assets/theme.css">""", body="""
+<div class="menu-mobile"><a href="/profil">Profil</a><a href="/layanan">Layanan</a></div>
+<div class="ft-partner"><h3>Sosialisasi</h3><p>Satgas berantas judi online dan togel:
+waspada, laporkan situs judi.</p></div>""")
+
+
 NGINX_DEFAULT = """<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>
 <h1>Welcome to nginx!</h1><p>If you see this page, the nginx web server is successfully
 installed and working. Further configuration is required.</p><p><em>Thank you for using
@@ -173,6 +229,19 @@ def content_sites() -> list[FleetSite]:
         site("spam_title", SPAM_TITLE),
         site("spam_landing", SPAM_LANDING),
         FleetSite("spam_cloaked", {"/": _cloaked}),
+        FleetSite("cloak_phone_redirect",
+                  {"/": _phone_redirect(GAMBLING_TARGET, "Tanjung Gading")}),
+        FleetSite("cloak_phone_offsite", {"/": _phone_redirect(OFFSITE_TARGET, "Pasir Gintung")}),
+        FleetSite("cloak_phone_content", {"/": _phone_spam}),
+        FleetSite("honest_phone_own_path", {"/": _phone_own_path,
+                                            "/m/": Page(body=kelurahan_page("Kupang Kota"))}),
+        site("spam_after_html", SPAM_AFTER_HTML),
+        FleetSite("spam_stylesheet_hidden", {"/": Page(body=SPAM_STYLESHEET_HIDDEN),
+                                             "/assets/theme.css": Page(
+                                                 body=THEME_CSS, content_type="text/css")}),
+        FleetSite("honest_stylesheet_hidden", {"/": Page(body=HONEST_STYLESHEET_HIDDEN),
+                                               "/assets/theme.css": Page(
+                                                   body=THEME_CSS, content_type="text/css")}),
         site("default_nginx", NGINX_DEFAULT),
         site("default_apache", APACHE_DEFAULT),
         site("default_iis", IIS_DEFAULT),
@@ -202,6 +271,13 @@ CONTENT_FLAGS: dict[str, list[str]] = {
     "spam_title": ["judi_spam"],
     "spam_landing": ["judi_spam"],
     "spam_cloaked": ["judi_spam"],
+    "cloak_phone_redirect": ["judi_spam"],
+    "cloak_phone_offsite": ["judi_spam"],
+    "cloak_phone_content": ["judi_spam"],
+    "honest_phone_own_path": [],
+    "spam_after_html": ["judi_spam"],
+    "spam_stylesheet_hidden": ["judi_spam"],
+    "honest_stylesheet_hidden": [],
     "default_nginx": ["default_page"],
     "default_apache": ["default_page"],
     "default_iis": ["default_page"],
