@@ -9,8 +9,8 @@ tests/fleet_content.py; the tests that need real host names (a phone sent to the
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
