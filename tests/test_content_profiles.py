@@ -24,7 +24,10 @@ from fleet_content import (
     kelurahan_page,
 )
 
+from monitor.core.clock import JAKARTA
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
+from monitor.report import build_week
+from monitor.report.render import render_kecamatan
 from monitor.store import Store
 from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
 from monitor.targets.loader import Target
@@ -215,6 +218,17 @@ def test_a_new_verification_tag_is_a_warning_with_evidence(tmp_path: Path) -> No
     evidence = [e for e in content["evidence"] if e["rule"] == "verification:new-tag"]
     assert any("attacker-XYZ" in e["text"] and "google-site-verification" in e["text"]
                for e in evidence)
+    # the week's report lists it as a problem with its evidence (not as a content flag)
+    now = datetime.now(UTC)
+    year, week, _day = now.astimezone(JAKARTA).isocalendar()
+    _input, report = build_week(Store.open(db), year, week, lang="id", now=now)
+    kec = report.kecamatan[0]
+    site = next(s for s in kec.sites if s.code == "tagged")
+    problem = next(p for p in site.problems if p.kind == "verification_tag")
+    assert "bing, google" in problem.reason and site.content_flags == ()
+    assert any("attacker-XYZ" in e.text for e in problem.evidence)
+    html = render_kecamatan(report, kec)
+    assert "attacker-XYZ" in html and "Tag verifikasi mesin pencari baru" in html
 
 
 def test_honest_anti_gambling_article_is_clean_for_phones_too() -> None:

@@ -11,6 +11,9 @@ the city most:
 * 60 no website; 50 tidak_aktif: UU 14/2008 (Keterbukaan Informasi Publik) asks for periodic
   information at least every six months, and SPBE evaluators look for current content;
   30 kurang_aktif.
+* 45 a search-console verification tag new since the sweep before (the content check keeps
+  it a week): whoever adds one controls the site in that search console, a takeover sign the
+  admin must confirm; a warning, not a content flag.
 * 35 certificate expiring within ``cert_warn_days`` (14: Let's Encrypt renews at 30 days left
   and warns by mail from 20, so 14 means renewal has failed); 25 not mobile-friendly (issue 4);
   15 no valid HTTPS (SPBE security: BSSN asks for TLS on government sites).
@@ -48,6 +51,7 @@ def judge(site: SiteWeek, findings: Mapping[str, Any], lang: str,
     found += _activity(site, findings, lang, level)
     found += _mobile(site, findings, lang)
     found += _tls(site, lang, limits)
+    found += _verification(findings, lang)
     return tuple(sorted(found, key=lambda p: -p.severity))
 
 
@@ -169,3 +173,15 @@ def _tls(site: SiteWeek, lang: str, limits: Thresholds) -> list[Problem]:
         return [Problem("no_https", 15, t(lang, "p_no_https"), t(lang, "a_no_https"),
                         (EvidenceItem("https", url, url),))]
     return []
+
+
+def _verification(findings: Mapping[str, Any], lang: str) -> list[Problem]:
+    content = findings.get("content") if isinstance(findings, Mapping) else None
+    new = content.get("verification_new") if isinstance(content, dict) else None
+    if not isinstance(new, list) or not new:
+        return []
+    engines = sorted({str(e.get("engine", "")) for e in new if isinstance(e, dict)} - {""})
+    evidence = evidence_from(findings, ("content",), "verification")
+    return [Problem("verification_tag", 45,
+                    t(lang, "p_verification_tag", engines=", ".join(engines) or "?"),
+                    t(lang, "a_verification_tag"), evidence)]
