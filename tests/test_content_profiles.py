@@ -244,3 +244,29 @@ def test_honest_anti_gambling_article_is_clean_for_phones_too() -> None:
     for profile in (PHONE_GOOGLE, GOOGLEBOT):
         snap.extra[profile_request(profile, snap).key] = page
     assert ContentCheck().run(snap, {}).flags == []
+
+
+def test_a_hostile_stylesheet_does_not_stall_the_check() -> None:
+    """A long run without braces once made the rule regex backtrack for minutes."""
+    import time
+
+    from monitor.checks.content.check import ContentCheck
+    from monitor.checks.content.injected import stylesheet_requests
+    from monitor.core.snapshot import Fetched, Snapshot
+
+    url = "https://kaliawi.example.go.id/"
+    page = kelurahan_page(head='<link rel="stylesheet" href="/t.css">',
+                          footer='<div class="x">bocoran slot gacor</div>')
+    home = Fetched(url=url, final_url=url, status_code=200,
+                   headers={"content-type": "text/html"}, body=page.encode())
+    snap = Snapshot("x", "kelurahan", "x", "x", url, datetime.now(UTC), home=home)
+    hostile = "}}}{{{ @media { body { font-size: 4" + "{" * 5000 + " .x { left: -9999px }" \
+        + " @media screen and (max-width:" + "a" * 100_000
+    [request] = stylesheet_requests(snap)
+    snap.extra[request.key] = Fetched(url=request.url, final_url=request.url, status_code=200,
+                                      headers={"content-type": "text/css"},
+                                      body=hostile.encode())
+    start = time.perf_counter()
+    finding = ContentCheck().run(snap, {})
+    assert time.perf_counter() - start < 5
+    assert finding.flags == ["judi_spam"]  # ".x { left: -9999px }" is still read

@@ -40,7 +40,7 @@ from monitor.checks.content.injected import (
     verification_text,
 )
 from monitor.checks.content.match import Match
-from monitor.checks.content.page import MAX_TEXT, PageView, read_page
+from monitor.checks.content.page import MAX_TEXT, PageView, SheetRules, read_page
 from monitor.checks.content.profiles import (
     CRAWLER_UA,
     GOOGLEBOT,
@@ -102,7 +102,7 @@ def crawler_request(url: str) -> Request:
     return GOOGLEBOT.request(url)
 
 
-def page_of(fetched: Fetched, sheet_rules: dict[str, str] | None = None) -> PageView | None:
+def page_of(fetched: Fetched, sheet_rules: SheetRules | None = None) -> PageView | None:
     """The page's view, or None when the body is not something a person reads."""
     url = fetched.final_url or fetched.url
     kind = fetched.content_type
@@ -157,7 +157,7 @@ class ContentCheck:
         if home is None or (not home.body and home.status_code is None):
             return ContentHealth(judged="no body")
         vocab = vocabulary(str(options.get("spam_patterns_file") or ""))
-        view = page_of(home, stylesheet_rules(snapshot))
+        view = page_of(home, lambda: stylesheet_rules(snapshot))
         if view is None:
             return ContentHealth(judged=f"not html ({home.content_type})")
         hops = [u for _s, u in home.redirects] + ([home.final_url] if home.final_url else [])
