@@ -27,7 +27,7 @@ from monitor.checks.content.check import ContentCheck, profile_request
 from monitor.checks.content.profiles import PROFILES
 from monitor.checks.mobile.check import MAX_CSS_BYTES
 from monitor.core.snapshot import Fetched, Request, Snapshot
-from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.demo.fleet import Fleet, Page
 
 # The scripted sites are test fixtures; they live in tests/.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -103,7 +103,7 @@ def request_cost() -> None:
     """Extra requests per site per sweep made for the visitor profiles."""
     import tempfile
 
-    from cli_sweep import sweep_and_export
+    from cli_sweep import sweep_and_export  # type: ignore[import-not-found]
 
     sites = [s for s in content_sites() if s.name.startswith(("honest", "spam", "cloak"))]
     with tempfile.TemporaryDirectory() as tmp, Fleet(sites) as fleet:
@@ -119,7 +119,8 @@ def request_cost() -> None:
                 crawler += sum("Googlebot" in r.user_agent for r in new)
             n = len(fleet.sites)
             print(f"sweep {sweep}: {n} sites, profile requests per site: phone "
-                  f"{phone / n:.2f}, Googlebot {crawler / n:.2f}, total {(phone + crawler) / n:.2f}")
+                  f"{phone / n:.2f}, Googlebot {crawler / n:.2f}, "
+                  f"total {(phone + crawler) / n:.2f}")
 
 
 if __name__ == "__main__":
