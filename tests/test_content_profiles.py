@@ -207,11 +207,12 @@ def test_a_new_verification_tag_is_a_warning_with_evidence(tmp_path: Path) -> No
         second = {site.code: result for site, result in Store.open(db).latest_results()}
     before = first["tagged"]
     assert before is not None and second["tagged"] is not None
-    assert before.findings["content"]["verification"] == {"google": ["OWNtoken123"]}
+    assert before.findings["content"]["verification"] == {"google": ["OWNtoken123"],
+                                                           "bing": [], "yandex": []}
     assert before.findings["content"]["verification_new"] == []  # a first sweep: nothing new
     content = second["tagged"].findings["content"]
     assert content["verification"] == {"google": ["OWNtoken123", "attacker-XYZ"],
-                                       "bing": ["BING42"]}
+                                       "bing": ["BING42"], "yandex": []}
     new = {(e["engine"], e["token"]) for e in content["verification_new"]}
     assert new == {("google", "attacker-XYZ"), ("bing", "BING42")}
     assert records["tagged"]["content_flags"] == []  # a warning, not a content flag

@@ -75,7 +75,7 @@ class SweepOptions:
     per_host: int = 2
     max_bytes: int = 5_000_000
     retry_pause: float = 2.0
-    max_extra: int = 10  # freshness <= 4, mobile CSS <= 4, content cloaking <= 1
+    max_extra: int = 10  # freshness <= 4, CSS <= 4 (mobile, content), content profiles <= 2
     max_plan_rounds: int = 3
     user_agent: str = USER_AGENT
     ca_bundle: str = ""  # extra CA certificates (PEM) to trust, besides certifi's

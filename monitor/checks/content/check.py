@@ -40,7 +40,13 @@ from monitor.checks.content.injected import (
     verification_text,
 )
 from monitor.checks.content.match import Match
-from monitor.checks.content.page import MAX_TEXT, PageView, SheetRules, read_page
+from monitor.checks.content.page import (
+    MAX_TEXT,
+    VERIFICATION_TAGS,
+    PageView,
+    SheetRules,
+    read_page,
+)
 from monitor.checks.content.profiles import (
     CRAWLER_UA,
     GOOGLEBOT,
@@ -59,6 +65,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["CRAWLER_UA", "ContentCheck", "ContentHealth", "crawler_request", "profile_request"]
 
+ENGINES = tuple(VERIFICATION_TAGS.values())  # google, bing, yandex: always all three keys
 CRAWLER_RECHECK = timedelta(hours=20)  # about once a day with sweeps every 6 hours
 FLAG_ORDER = ("judi_spam", "defaced", "suspended", "default_page", "empty")
 HTML_TYPES = ("", "text/html", "application/xhtml+xml")
@@ -164,7 +171,8 @@ class ContentCheck:
         matches = find_spam(view, vocab, snapshot.url, hops)
         matches += after_html(home, view.url, vocab)
         finding = ContentHealth(judged="home", crawler_checked_at=_last_crawler_check(snapshot),
-                                verification=view.verification)
+                                verification={engine: view.verification.get(engine, [])
+                                              for engine in ENGINES})
         matches += self._profiles(snapshot, view, vocab, finding)
         matches += find_signatures(view, home.text, hops)
         if home.ok and not matches and (blank := is_empty(view, home.text)):
