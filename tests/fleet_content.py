@@ -135,6 +135,29 @@ def _phone_own_path(request: FleetRequest) -> Page:
     return Page(body=kelurahan_page("Kupang Kota"))
 
 
+def _phone_page(page: str, name: str) -> Callable[[FleetRequest], Page]:
+    """Phones from Google get ``page`` (a script or meta refresh that sends them on)."""
+    def route(request: FleetRequest) -> Page:
+        if _from_google_on_a_phone(request):
+            return Page(body=page)
+        return Page(body=kelurahan_page(name))
+    return route
+
+
+PHONE_JS_REDIRECT = """<html><head><script>if (document.referrer.indexOf("google") > -1) {
+window.location.href = "https://link-gacor.example/daftar"; }</script></head><body></body>
+</html>"""
+PHONE_REFRESH = """<html><head><meta http-equiv="refresh" content="0; url=http://promo-kilat.example/">
+</head><body>Mengalihkan...</body></html>"""
+
+SPAM_SCRIPT_SRC = kelurahan_page("Sumur Batu", head="""
+<script src="https://slot88-cdn.example/inject.js"></script>""")
+
+HONEST_JS_REDIRECT = kelurahan_page("Talang", head="""
+<script>if (location.pathname === "/index.html") { location.replace("/beranda"); }</script>
+<script src="https://code.jquery.example/jquery.min.js"></script>""")
+
+
 # A link injected after the closing tag: its long anchor would pass the keyword-anchor rule
 # anywhere else on a page, but nothing honest is ever written after </html>.
 SPAM_AFTER_HTML = kelurahan_page("Pahoman") + """
@@ -233,6 +256,10 @@ def content_sites() -> list[FleetSite]:
                   {"/": _phone_redirect(GAMBLING_TARGET, "Tanjung Gading")}),
         FleetSite("cloak_phone_offsite", {"/": _phone_redirect(OFFSITE_TARGET, "Pasir Gintung")}),
         FleetSite("cloak_phone_content", {"/": _phone_spam}),
+        FleetSite("cloak_phone_script", {"/": _phone_page(PHONE_JS_REDIRECT, "Bakung")}),
+        FleetSite("cloak_phone_refresh", {"/": _phone_page(PHONE_REFRESH, "Keteguhan")}),
+        site("spam_script_src", SPAM_SCRIPT_SRC),
+        site("honest_js_redirect", HONEST_JS_REDIRECT),
         FleetSite("honest_phone_own_path", {"/": _phone_own_path,
                                             "/m/": Page(body=kelurahan_page("Kupang Kota"))}),
         site("spam_after_html", SPAM_AFTER_HTML),
@@ -274,6 +301,10 @@ CONTENT_FLAGS: dict[str, list[str]] = {
     "cloak_phone_redirect": ["judi_spam"],
     "cloak_phone_offsite": ["judi_spam"],
     "cloak_phone_content": ["judi_spam"],
+    "cloak_phone_script": ["judi_spam"],
+    "cloak_phone_refresh": ["judi_spam"],
+    "spam_script_src": ["judi_spam"],
+    "honest_js_redirect": [],
     "honest_phone_own_path": [],
     "spam_after_html": ["judi_spam"],
     "spam_stylesheet_hidden": ["judi_spam"],

@@ -33,6 +33,7 @@ from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
 NAMES = ("cloak_phone_redirect", "cloak_phone_offsite", "cloak_phone_content",
+         "cloak_phone_script", "cloak_phone_refresh", "spam_script_src", "honest_js_redirect",
          "honest_phone_own_path", "spam_after_html", "spam_stylesheet_hidden",
          "honest_stylesheet_hidden", "honest_anti_judi", "honest_kelurahan", "spam_cloaked")
 Swept = tuple[dict[str, Any], dict[str, Any], Fleet]
@@ -97,10 +98,31 @@ def test_spam_shown_only_to_phones(swept: Swept) -> None:
     assert "slot" in cloak["text"].lower()
 
 
+@pytest.mark.parametrize(("name", "how", "target"), [
+    ("cloak_phone_script", "script", "https://link-gacor.example/daftar"),
+    ("cloak_phone_refresh", "meta refresh", "http://promo-kilat.example/"),
+])
+def test_phone_only_page_that_sends_the_browser_on(swept: Swept, name: str, how: str,
+                                                   target: str) -> None:
+    records, findings, _fleet = swept
+    assert records[name]["content_flags"] == ["judi_spam"]
+    match = next(m for m in _content(findings, name)["matches"]
+                 if m["rule"] == "judi:cloaking-redirect")
+    assert f"({how})" in match["where"] and "phone browser" in match["where"]
+    assert target in match["text"]
+
+
+def test_a_script_from_a_gambling_host(swept: Swept) -> None:
+    records, findings, _fleet = swept
+    assert records["spam_script_src"]["content_flags"] == ["judi_spam"]
+    match = _content(findings, "spam_script_src")["matches"][0]
+    assert match["rule"] == "judi:script" and "slot88-cdn.example" in match["text"]
+
+
 def test_honest_sites_stay_clean_for_every_profile(swept: Swept) -> None:
     records, findings, _fleet = swept
     for name in ("honest_phone_own_path", "honest_anti_judi", "honest_kelurahan",
-                 "honest_stylesheet_hidden"):
+                 "honest_stylesheet_hidden", "honest_js_redirect"):
         assert records[name]["content_flags"] == [], _content(findings, name)["matches"]
     own = _content(findings, "honest_phone_own_path")["profiles"]["phone_google"]
     assert own["status"] == 302 and own["redirect"].endswith("/m/")

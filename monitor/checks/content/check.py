@@ -25,6 +25,7 @@ exact text, so an admin can verify it by hand.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ from monitor.checks.base import Evidence
 from monitor.checks.content.injected import (
     after_html,
     new_verification,
+    script_spam,
     stylesheet_requests,
     stylesheet_rules,
     verification_text,
@@ -54,6 +56,7 @@ from monitor.checks.content.profiles import (
     PROFILES,
     Profile,
     judge_redirect,
+    page_redirects,
 )
 from monitor.checks.content.signatures import find_signatures, is_empty
 from monitor.checks.content.spam import find_spam
@@ -169,7 +172,7 @@ class ContentCheck:
             return ContentHealth(judged=f"not html ({home.content_type})")
         hops = [u for _s, u in home.redirects] + ([home.final_url] if home.final_url else [])
         matches = find_spam(view, vocab, snapshot.url, hops)
-        matches += after_html(home, view.url, vocab)
+        matches += after_html(home, view.url, vocab) + script_spam(home, view.url, vocab)
         finding = ContentHealth(judged="home", crawler_checked_at=_last_crawler_check(snapshot),
                                 verification={engine: view.verification.get(engine, [])
                                               for engine in ENGINES})
@@ -191,7 +194,13 @@ class ContentCheck:
         """What each visitor profile was shown that the plain visitor was not."""
         out: list[Match] = []
         hosts = [host_in(snapshot.url), host_in(view.url)]
-        home_body = snapshot.home.body if snapshot.home is not None else b""
+        home = snapshot.home
+        home_body = home.body if home is not None else b""
+
+        @functools.cache
+        def plain() -> tuple[tuple[str, str], ...]:
+            return tuple(page_redirects(home, view.url)) if home is not None else ()
+
         for profile in PROFILES:
             seen = snapshot.fetched(profile_request(profile, snapshot))
             if seen is None:
@@ -201,7 +210,9 @@ class ContentCheck:
                 "redirect": seen.redirects[0][1] if seen.redirects else None}
             if profile is GOOGLEBOT:
                 finding.crawler_status = seen.status_code
-            found = judge_redirect(profile, seen, hosts, vocab, view.url)
+            found = None
+            if seen.body != home_body or seen.redirects:
+                found = judge_redirect(profile, seen, hosts, vocab, view.url, plain())
             spam = [found] if found is not None else self._shown(profile, seen, view, vocab,
                                                                    home_body)
             if spam:

@@ -12,6 +12,8 @@ Why each:
   CSS hides the block from visitors while nothing in the HTML says so. The sweep already
   fetches up to four of the site's own stylesheets for the mobile check; the content check
   reads the same responses (the same requests, fetched once).
+* Scripts: a ``<script src>`` on a gambling host, or a script or meta refresh sending every
+  visitor to a gambling address (the sweep reads the code; browsers run it).
 * Verification tags: whoever adds a ``google-site-verification`` tag (or Bing's
   ``msvalidate.01``, Yandex's ``yandex-verification``) controls the site in that search
   console: attackers add theirs to submit gambling sitemaps under a government name. A new
@@ -30,7 +32,8 @@ from lxml import etree
 
 from monitor.checks.content.match import Match, excerpt
 from monitor.checks.content.page import hiding_rules
-from monitor.checks.content.spam import FLAG, block_is_spam, quote
+from monitor.checks.content.profiles import MAX_SCRIPTS, page_redirects
+from monitor.checks.content.spam import FLAG, address_hits, block_is_spam, quote
 from monitor.checks.content.vocab import Vocabulary
 from monitor.checks.mobile.check import MAX_CSS_BYTES, MAX_STYLESHEETS, stylesheet_links
 from monitor.core.hosts import host_in, own_host
@@ -108,6 +111,22 @@ def spam_link_like(anchor: Any, address: Any) -> bool:
     if anchor.tier("promo") or address.tier("promo"):
         return True
     return bool(anchor.tier("topic") and not anchor.anti) or bool(address.tier("topic"))
+
+
+def script_spam(fetched: Fetched, page_url: str, vocab: Vocabulary) -> list[Match]:
+    """A script loaded from a gambling address, or a script or meta refresh that sends
+    every visitor to one (browsers run it; the sweep does not, so it reads the code)."""
+    out: list[Match] = []
+    for script in list(fetched.document.iter("script"))[:MAX_SCRIPTS]:
+        src = (script.get("src") or "").strip()
+        if src and (terms := address_hits(src, vocab)) is not None:
+            out.append(Match(FLAG, "judi:script", page_url, "script src",
+                             f"<script src={src[:200]!r}>", terms))
+    for how, target in page_redirects(fetched, page_url):
+        if (terms := address_hits(target, vocab)) is not None:
+            out.append(Match(FLAG, "judi:script", page_url, f"{how} redirect",
+                             f"-> {target[:200]}", terms))
+    return out[:5]
 
 
 # -- search-console verification tags ----------------------------------------------------------

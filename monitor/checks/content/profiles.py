@@ -22,7 +22,9 @@ a phone sent to the site's own ``m.`` host (or any own host) is honest.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from monitor.checks.content.match import Match
 from monitor.checks.content.spam import FLAG, address_hits
@@ -31,6 +33,12 @@ from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Fetched, Request
 
 PROFILE_MAX_BYTES = 2_000_000
+MAX_SCRIPTS = 50  # inline scripts read per page for location assignments
+MAX_SCRIPT_CHARS = 20_000
+_REFRESH_URL = re.compile(r"url\s*=\s*(\S+)", re.I)
+_JS_LOCATION = re.compile(
+    r"""(?:\blocation(?:\.href)?\s*=\s*["']([^"'\s]{4,500})["'])"""
+    r"""|(?:\blocation\.(?:replace|assign)\(\s*["']([^"'\s]{4,500})["'])""")
 GOOGLE_REFERER = "https://www.google.com/"
 # Google's documented desktop crawler string (developers.google.com/search/docs/crawling-
 # indexing/overview-google-crawlers): what cloaking scripts look for.
@@ -58,16 +66,49 @@ GOOGLEBOT = Profile("googlebot", "Googlebot (Google's crawler)", CRAWLER_UA)
 PROFILES = (PHONE_GOOGLE, GOOGLEBOT)
 
 
+def page_redirects(fetched: Fetched, base: str) -> list[tuple[str, str]]:
+    """(how, absolute target) of the redirects a page makes by itself: ``<meta
+    http-equiv=refresh>`` and a script assigning ``location``. A cloaking page sent only to
+    some visitors is often just that: a few bytes that send the browser on."""
+    if not fetched.body or fetched.content_type not in ("", "text/html", "application/xhtml+xml"):
+        return []
+    out: list[tuple[str, str]] = []
+    document = fetched.document
+    for meta in document.iter("meta"):
+        if meta.get("http-equiv", "").lower() == "refresh":
+            found = _REFRESH_URL.search(meta.get("content", ""))
+            if found:
+                out.append(("meta refresh", urljoin(base, found.group(1).strip(" '\""))))
+    for script in list(document.iter("script"))[:MAX_SCRIPTS]:
+        code = (script.text or "")[:MAX_SCRIPT_CHARS]
+        for found in _JS_LOCATION.finditer(code):
+            out.append(("script", urljoin(base, found.group(1) or found.group(2))))
+    return out[:10]
+
+
 def judge_redirect(profile: Profile, fetched: Fetched, site_hosts: list[str],
-                   vocab: Vocabulary, page_url: str) -> Match | None:
+                   vocab: Vocabulary, page_url: str,
+                   plain: tuple[tuple[str, str], ...] = ()) -> Match | None:
     """judi_spam when this profile was redirected off the site or to a gambling address
-    (the plain visitor was not: it got the page at ``page_url``)."""
-    if not fetched.redirects:
-        return None
-    status, target = fetched.redirects[0]
+    (the plain visitor was not: it got the page at ``page_url``), by HTTP or, on a page
+    only this profile got, by a meta refresh or script that ``plain`` (the plain page's
+    own ``page_redirects``) does not have."""
+    if fetched.redirects:
+        status, target = fetched.redirects[0]
+        return judge_target(profile, f"HTTP {status}", target, site_hosts, vocab, page_url)
+    for how, target in page_redirects(fetched, fetched.final_url or page_url):
+        if (how, target) not in plain and \
+                (found := judge_target(profile, how, target, site_hosts, vocab, page_url)):
+            return found
+    return None
+
+
+def judge_target(profile: Profile, how: str, target: str, site_hosts: list[str],
+                 vocab: Vocabulary, page_url: str) -> Match | None:
+    """One redirect that only ``profile`` got: off the site or to a gambling address."""
     host = host_in(target)
     gambling = address_hits(target, vocab)
-    where = f"only {profile.label} is redirected (HTTP {status}); a plain visitor gets the page"
+    where = f"only {profile.label} is redirected ({how}); a plain visitor gets the page"
     if gambling is not None:
         return Match(FLAG, "judi:cloaking-redirect", page_url, where,
                      f"-> {target[:200]} (a gambling address)", gambling)
