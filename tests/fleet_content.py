@@ -66,6 +66,21 @@ width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}</style>""", body="""
 <div style="display:none">Formulir pengaduan warga</div>
 <p>Foto kegiatan: rajabasa2020, bandarlampung2024, agenda2024.</p>""")
 
+# A city CSIRT's news post about the defacement wave: it names the sellers' own keywords
+# (paraphrased from csirt.kedirikota.go.id/posts/ramainya-situs-judi-online-yang-susupi-
+# website-pemerintah), which a landing page would use too.
+HONEST_CSIRT_NEWS = kelurahan_page("Kedaton", title="Ramainya situs judi online yang "
+                                   "susupi website pemerintah", body="""
+<article><h2>Ramainya Situs Judi Online yang Susupi Website Pemerintah</h2>
+<p>Situs judi online mudah ditemukan di mesin pencarian. Ketika memasukkan kata kunci seperti
+"slot", "slot88", "situs slot", "gacor", "slot gacor" dan "judi" di Google Search, muncul
+website dengan domain go.id dan ac.id yang disusupi situs judi online.</p>
+<p>Pengelola judi online menumpang di situs resmi agar mudah dijangkau dan menghindari
+pemblokiran Kominfo. Modusnya menyisipkan link tersembunyi berisi kata “maxwin”, “rtp live”
+dan “bocoran rtp” di halaman yang tampak normal.</p>
+<p>Pengelola website diminta memperbarui CMS, mengganti kata sandi, dan melaporkan temuan
+ke CSIRT.</p></article>""")
+
 SPAM_LINKS = """<a href="https://slotgacor-maxwin.example/">slot gacor</a>
 <a href="https://togel-resmi.example/">togel online</a>
 <a href="https://rtp-live.example/">RTP live hari ini</a>
@@ -245,6 +260,7 @@ def content_sites() -> list[FleetSite]:
         site("honest_slot_antrian", HONEST_SLOT),
         site("honest_anti_judi", HONEST_ANTI_JUDI),
         site("honest_hidden_menu", HONEST_HIDDEN_MENU),
+        site("honest_csirt_news", HONEST_CSIRT_NEWS),
         site("spam_hidden_block", SPAM_HIDDEN_BLOCK),
         site("spam_offscreen", SPAM_OFFSCREEN),
         site("spam_tiny_font", SPAM_TINY_FONT),
@@ -291,6 +307,7 @@ CONTENT_FLAGS: dict[str, list[str]] = {
     "honest_slot_antrian": [],
     "honest_anti_judi": [],
     "honest_hidden_menu": [],
+    "honest_csirt_news": [],
     "spam_hidden_block": ["judi_spam"],
     "spam_offscreen": ["judi_spam"],
     "spam_tiny_font": ["judi_spam"],

@@ -293,3 +293,17 @@ def test_a_hostile_stylesheet_does_not_stall_the_check() -> None:
     finding = ContentCheck().run(snap, {})
     assert time.perf_counter() - start < 5
     assert finding.flags == ["judi_spam"]  # ".x { left: -9999px }" is still read
+
+
+def test_news_naming_the_sellers_keywords_is_not_a_landing_page() -> None:
+    """Quoted keywords are named, not sold; unquoted, several anti words ("Kominfo",
+    "pemblokiran") raise the bar to six sellers' phrases. A real landing page passes both."""
+    from fleet_content import HONEST_CSIRT_NEWS, SPAM_LANDING
+    from test_content import judge
+
+    assert judge(HONEST_CSIRT_NEWS).flags == []
+    unquoted = HONEST_CSIRT_NEWS.replace('"', "").replace("\u201c", "").replace("\u201d", "")
+    assert judge(unquoted).flags == []
+    assert judge(SPAM_LANDING).flags == ["judi_spam"]
+    assert judge(SPAM_LANDING.replace("</body>", "<p>Bukan situs Kominfo, stop "
+                                      "pemblokiran.</p></body>")).flags == ["judi_spam"]
