@@ -176,7 +176,7 @@ class ContentCheck:
         finding = ContentHealth(judged="home", crawler_checked_at=_last_crawler_check(snapshot),
                                 verification={engine: view.verification.get(engine, [])
                                               for engine in ENGINES})
-        matches += self._profiles(snapshot, view, vocab, finding)
+        matches += self._profiles(snapshot, view, vocab, finding, plain_spam=bool(matches))
         matches += find_signatures(view, home.text, hops)
         if home.ok and not matches and (blank := is_empty(view, home.text)):
             matches.append(blank)
@@ -190,8 +190,9 @@ class ContentCheck:
         return finding
 
     def _profiles(self, snapshot: Snapshot, view: PageView, vocab: Vocabulary,
-                  finding: ContentHealth) -> list[Match]:
-        """What each visitor profile was shown that the plain visitor was not."""
+                  finding: ContentHealth, plain_spam: bool) -> list[Match]:
+        """What each visitor profile was shown that the plain visitor was not (spam in the
+        page itself only counts when the plain visitor's page has none)."""
         out: list[Match] = []
         hosts = [host_in(snapshot.url), host_in(view.url)]
         home = snapshot.home
@@ -213,8 +214,12 @@ class ContentCheck:
             found = None
             if seen.body != home_body or seen.redirects:
                 found = judge_redirect(profile, seen, hosts, vocab, view.url, plain())
-            spam = [found] if found is not None else self._shown(profile, seen, view, vocab,
-                                                                   home_body)
+            if found is not None:
+                spam = [found]
+            elif plain_spam:
+                spam = []  # everybody sees spam: the plain visitor's matches say it all
+            else:
+                spam = self._shown(profile, seen, view, vocab, home_body)
             if spam:
                 finding.cloaked = True
                 log.info("%s cloaks: %s sees gambling spam", snapshot.code, profile.name)
