@@ -187,3 +187,27 @@ def test_redirects_with_spaces_and_non_ascii_are_followed(tmp_path: Path) -> Non
     assert records["space"]["final_url"].endswith("/berita%20terbaru/index.php")
     assert records["accent"]["available"] is True, records["accent"]
     assert records["accent"]["final_url"].endswith("/pengumuman/caf%C3%A9")
+
+
+def test_an_extra_redirected_off_the_site_is_not_followed() -> None:
+    from monitor.sweep.fetch import FetchConfig, fetch, new_client, ssl_context_for
+
+    sites = [FleetSite("portal", {"/robots.txt": Page(status=301, headers={
+        "Location": "http://cdn.other.example/robots.txt"})}), _secret()]
+    with Fleet(sites) as fleet:
+        portal = fleet.sites["portal"]
+
+        def resolver(host: str, port: int) -> tuple[str, int] | None:
+            site = fleet.sites["secret"] if host == "cdn.other.example" else portal
+            return site.host, site.port
+
+        async def go() -> Any:
+            context = ssl_context_for()
+            async with new_client(FetchConfig(), context, resolver) as client:
+                return await fetch(client, f"http://www.kota.example:{portal.port}/robots.txt",
+                                   timeout=5, max_bytes=10_000, hosts=["www.kota.example"])
+
+        got = asyncio.run(go())
+        assert fleet.sites["secret"].requests == []
+    assert got.error == "other" and "leaves the site's own hosts" in got.error_detail
+    assert got.redirects == [(301, "http://cdn.other.example/robots.txt")]
