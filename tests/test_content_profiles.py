@@ -307,3 +307,43 @@ def test_news_naming_the_sellers_keywords_is_not_a_landing_page() -> None:
     assert judge(SPAM_LANDING).flags == ["judi_spam"]
     assert judge(SPAM_LANDING.replace("</body>", "<p>Bukan situs Kominfo, stop "
                                       "pemblokiran.</p></body>")).flags == ["judi_spam"]
+
+
+def test_a_new_tag_stays_a_week_then_is_part_of_the_site() -> None:
+    """The weekly report reads the week's last result: the warning is carried for 8 days."""
+    from datetime import timedelta
+
+    from monitor.checks.content.check import ContentCheck
+    from monitor.core.snapshot import Fetched, PreviousFinding, Snapshot
+
+    url = "https://kaliawi.example.go.id/"
+    page = kelurahan_page(head='<meta name="yandex-verification" content="YX1">')
+    now = datetime.now(UTC)
+
+    def judge_after(carried: list[dict[str, str]]) -> list[dict[str, str]]:
+        home = Fetched(url=url, final_url=url, status_code=200,
+                       headers={"content-type": "text/html"}, body=page.encode())
+        snap = Snapshot("x", "kelurahan", "x", "x", url, now, home=home)
+        snap.previous["content"] = PreviousFinding(now - timedelta(hours=6), {
+            "verification": {"google": [], "bing": [], "yandex": ["YX1"]},
+            "verification_new": carried})
+        return ContentCheck().run(snap, {}).verification_new
+
+    seen = {"engine": "yandex", "token": "YX1", "url": url}
+    assert judge_after([]) == []  # on the page at the sweep before: nothing new
+    fresh = [{**seen, "first_seen": (now - timedelta(days=3)).isoformat()}]
+    assert judge_after(fresh) == fresh
+    old = [{**seen, "first_seen": (now - timedelta(days=9)).isoformat()}]
+    assert judge_after(old) == []
+
+
+def test_text_after_html_without_links_and_honest_trailers() -> None:
+    from test_content import judge
+
+    trailer = kelurahan_page() + "\n<!-- page cached 0.02s -->\n<script>var a=1;</script>\n"
+    assert judge(trailer).flags == []
+    text = kelurahan_page() + "\n<p>situs slot gacor hari ini maxwin</p>\n"
+    finding = judge(text)
+    assert finding.flags == ["judi_spam"]
+    assert any(m.rule == "judi:after-html" and m.where == "text after </html>"
+               for m in finding.matches)
