@@ -211,3 +211,44 @@ def test_an_extra_redirected_off_the_site_is_not_followed() -> None:
         assert fleet.sites["secret"].requests == []
     assert got.error == "other" and "leaves the site's own hosts" in got.error_detail
     assert got.redirects == [(301, "http://cdn.other.example/robots.txt")]
+
+
+def test_trusted_networks_let_a_public_site_reach_the_citys_internal_servers() -> None:
+    portal = _portal(lambda r: f"http://intranet.example:{r.headers['host'].split(':')[1]}"
+                               "/secret")
+    with Fleet([portal, _secret()]) as fleet:
+        port = fleet.sites["portal"].port
+        names = {"www.kota.example": "portal", "intranet.example": "secret"}
+        trusted = f"{fleet.sites['secret'].host}/32"
+
+        def resolver(host: str, port: int) -> tuple[str, int] | None:
+            site = fleet.sites[names[host]]
+            return site.host, site.port
+
+        async def run() -> SiteResult:
+            options = SweepOptions(timeout=5, retry_pause=0.1,
+                                   check_options={"trusted_networks": trusted})
+            sweeper = Sweeper(options, resolver=resolver, public=_only_portal_is_public(fleet))
+            target = Target("18.71.01", "kecamatan", "Uji", "Uji",
+                            f"http://www.kota.example:{port}/", ())
+            return [r async for r in sweeper.run([target])][0]
+
+        result = asyncio.run(run())
+    assert _fields(result)["available"] is True
+
+
+def test_a_bad_trusted_network_is_a_config_error_naming_the_setting(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    targets = tmp_path / "targets.csv"
+    targets.write_text("code,level,name,kecamatan,url,email\n"
+                       "18.71,kota,Bandar Lampung,,http://127.1.9.9:9/,\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "monitor", "check", "--targets", str(targets),
+                          "--db", f"sqlite:///{tmp_path / 'm.db'}"],
+                         env={**os.environ,
+                              "MONITOR_TRUSTED_NETWORKS": "10.0.0.0/8 kantor-kota"},
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert "trusted_networks" in run.stderr and "kantor-kota" in run.stderr

@@ -114,6 +114,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "",
             "Password of the `monitor admin` page; required when it listens beyond 127.0.0.1.",
             secret=True),
+    # address safety (sweep): private networks a public site may still lead to
+    Setting("trusted_networks", "",
+            "Space-separated private networks (CIDR, e.g. `10.20.0.0/16`) that a public site "
+            "may redirect to: the city's own servers when its DNS answers with internal "
+            "addresses. Other loopback, private, link-local and metadata addresses are "
+            "refused."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -16,6 +16,8 @@ import ipaddress
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from monitor.core.errors import ConfigError
+
 # Decides whether an IP address (as text) is on the public internet.
 PublicTest = Callable[[str], bool]
 
@@ -102,3 +104,24 @@ def browser_url(url: str) -> str:
             return url
     return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=_SAFE),
                        quote(parts.query, safe=_SAFE), quote(parts.fragment, safe=_SAFE)))
+
+
+def trusting(networks: str, public: PublicTest = is_public) -> PublicTest:
+    """``public`` plus the admin's trusted private networks (setting ``trusted_networks``),
+    so a site may lead to the city's own servers that internal DNS puts on 10.x.
+
+    Raises ConfigError naming the setting for a network that does not parse."""
+    nets = []
+    for item in networks.split():
+        try:
+            nets.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ConfigError(f"setting trusted_networks: {item!r} is not a network "
+                              f"(CIDR such as 10.20.0.0/16): {exc}") from None
+    if not nets:
+        return public
+
+    def test(address: str) -> bool:
+        ip = _ip(address)
+        return public(address) or (ip is not None and any(ip in net for net in nets))
+    return test

@@ -42,7 +42,7 @@ from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
 from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
-from monitor.sweep.address import PublicTest, is_public
+from monitor.sweep.address import PublicTest, is_public, trusting
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.sweep.fetch import (
     FetchConfig,
@@ -156,7 +156,9 @@ class Sweeper:
         public: PublicTest = is_public,
     ) -> None:
         self.options = options
-        self._resolver, self._public = resolver, public  # tests: named hosts on loopback
+        self._resolver = resolver  # tests: named hosts on loopback
+        self._public = trusting(str(options.check_options.get("trusted_networks") or ""),
+                                public)
         self.ssl_context = ssl_context or ssl_context_for(options.ca_bundle)
         self.clock = clock
         self.stats: dict[str, float] = {"max_stall_ms": 0.0}
