@@ -117,12 +117,16 @@ def script_spam(fetched: Fetched, page_url: str, vocab: Vocabulary) -> list[Matc
     """A script loaded from a gambling address, or a script or meta refresh that sends
     every visitor to one (browsers run it; the sweep does not, so it reads the code)."""
     out: list[Match] = []
-    for script in list(fetched.document.iter("script"))[:MAX_SCRIPTS]:
-        src = (script.get("src") or "").strip()
-        if src and (terms := address_hits(src, vocab)) is not None:
+    srcs = [src for script in list(fetched.document.iter("script"))[:MAX_SCRIPTS]
+            if (src := (script.get("src") or "").strip())]
+    targets = page_redirects(fetched, page_url)
+    if not vocab.scan(" ".join(srcs + [t for _how, t in targets])).any:
+        return []  # one scan for the common case: no gambling word in any address
+    for src in srcs:
+        if (terms := address_hits(src, vocab)) is not None:
             out.append(Match(FLAG, "judi:script", page_url, "script src",
                              f"<script src={src[:200]!r}>", terms))
-    for how, target in page_redirects(fetched, page_url):
+    for how, target in targets:
         if (terms := address_hits(target, vocab)) is not None:
             out.append(Match(FLAG, "judi:script", page_url, f"{how} redirect",
                              f"-> {target[:200]}", terms))

@@ -81,6 +81,8 @@ def page_redirects(fetched: Fetched, base: str) -> list[tuple[str, str]]:
                 out.append(("meta refresh", urljoin(base, found.group(1).strip(" '\""))))
     for script in list(document.iter("script"))[:MAX_SCRIPTS]:
         code = (script.text or "")[:MAX_SCRIPT_CHARS]
+        if "location" not in code:
+            continue  # most scripts: one C-speed scan instead of a regex
         for found in _JS_LOCATION.finditer(code):
             out.append(("script", urljoin(base, found.group(1) or found.group(2))))
     return out[:10]
