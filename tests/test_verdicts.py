@@ -37,7 +37,8 @@ DOWN: dict[str, Any] = dict(available=False, error="timeout", activity="tidak_di
 def test_the_severity_order_is_the_one_the_city_asked_for() -> None:
     groups = [["judi_spam", "defaced"], ["down_week"],
               ["suspended", "default_page", "empty", "other_flag"], ["down_now", "unstable"],
-              ["tidak_aktif"], ["kurang_aktif"], ["not_mobile_friendly"], ["cert", "no_https"],
+              ["tidak_aktif"], ["verification_tag"], ["kurang_aktif"], ["not_mobile_friendly"],
+              ["cert", "no_https"],
               ["no_site"]]
     assert [k.name for k in ORDER] == [name for group in groups for name in group]
     severities = [k.severity for k in ORDER]

@@ -13,6 +13,7 @@ from monitor.core import settings
 from monitor.core.errors import ConfigError
 from monitor.core.tls import ssl_context_for
 from monitor.store import Store, open_engine
+from monitor.sweep.address import trusting
 from monitor.targets import loader as targets
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,7 +56,8 @@ def load_config() -> settings.Config:
 def check_files(config: settings.Config) -> None:
     """The files settings name are read now, as the code that uses them will read them."""
     checks: tuple[tuple[str, Callable[[str], object]], ...] = (
-        ("spam_patterns_file", vocabulary), ("ca_bundle", ssl_context_for))
+        ("spam_patterns_file", vocabulary), ("ca_bundle", ssl_context_for),
+        ("trusted_networks", trusting))
     for name, parse in checks:
         value = str(config.get(name))
         if not value:
@@ -63,7 +65,8 @@ def check_files(config: settings.Config) -> None:
         try:
             parse(value)
         except ConfigError as exc:
-            raise ConfigError(f"{config.sources[name]}: setting {name!r}: {exc}") from None
+            detail = str(exc).removeprefix(f"setting {name}: ")
+            raise ConfigError(f"{config.sources[name]}: setting {name!r}: {detail}") from None
 
 
 def open_store(config: settings.Config, db: str | None, *, create: bool = False) -> Store:

@@ -166,6 +166,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alert_send_timeout", "5",
             "Seconds all alert channels together may take after a sweep; a channel still "
             "busy is tried again at the next sweep.", float, above=0, max=120),
+    # address safety (sweep): private networks a public site may still lead to
+    Setting("trusted_networks", "",
+            "Space-separated private networks (CIDR, e.g. `10.20.0.0/16`) that a public site "
+            "may redirect to: the city's own servers when its DNS answers with internal "
+            "addresses. Other loopback, private, link-local and metadata addresses are "
+            "refused."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -230,6 +236,7 @@ class Config:
     alert_digest: bool
     alert_digest_hour: int
     alert_send_timeout: float
+    trusted_networks: str
 
     values: Mapping[str, Any]
     sources: Mapping[str, str]

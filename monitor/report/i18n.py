@@ -321,6 +321,10 @@ _ID_PROBLEMS: dict[str, str] = {
     "a_empty": "Lengkapi isi situs: profil, layanan, dan berita kegiatan {level}.",
     "p_other_flag": "Isi situs bermasalah ({flag})",
     "a_other_flag": "Periksa isi situs dan laporkan ke Diskominfotik.",
+    "p_verification_tag": "Tag verifikasi mesin pencari baru muncul ({engines})",
+    "a_verification_tag": ("Pastikan tag itu dipasang oleh pengelola situs sendiri; bila tidak, "
+                           "situs mungkin diambil alih: hapus tag, ganti kata sandi admin, dan "
+                           "laporkan ke Diskominfotik."),
     "p_down_week": "Situs tidak dapat diakses sepanjang minggu ({error})",
     "a_down_week": ("Periksa hosting, masa aktif domain, dan sertifikat; hubungi Diskominfotik "
                     "bila perlu bantuan."),
@@ -391,6 +395,10 @@ _EN_PROBLEMS: dict[str, str] = {
     "a_empty": "Add content: the {level}'s profile, services and activity news.",
     "p_other_flag": "Content problem ({flag})",
     "a_other_flag": "Check the site's content and report to Diskominfotik.",
+    "p_verification_tag": "A new search-engine verification tag appeared ({engines})",
+    "a_verification_tag": ("Make sure the site's own admin added it; if not, the site may have "
+                           "been taken over: remove the tag, change the admin passwords and "
+                           "report to Diskominfotik."),
     "p_down_week": "The site was unreachable all week ({error})",
     "a_down_week": ("Check the hosting, the domain's expiry and the certificate; ask "
                     "Diskominfotik for help if needed."),

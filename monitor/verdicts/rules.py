@@ -60,6 +60,7 @@ def reasons(site: Site, results: Sequence[Result], limits: Limits) -> tuple[Reas
     if newest.available:
         found += _mobile(newest)
         found += _tls(newest, limits)
+        found += _verification(newest)
     return tuple(sorted(found, key=lambda r: -r.severity))
 
 
@@ -128,6 +129,18 @@ def _tls(result: Result, limits: Limits) -> list[Reason]:
     if result.https is False:
         return [Reason.of("no_https", (Evidence.of("https", url, url),))]
     return []
+
+
+def _verification(result: Result) -> list[Reason]:
+    """A search-console verification tag the content check saw appear (``verification_new``
+    in its findings, kept for a week so the weekly report sees it)."""
+    content = (result.findings or {}).get("content")
+    new = content.get("verification_new") if isinstance(content, dict) else None
+    if not isinstance(new, list) or not new:
+        return []
+    engines = sorted({str(e.get("engine", "")) for e in new if isinstance(e, dict)} - {""})
+    proof = evidence_from(result.findings, ("content",), "verification")
+    return [Reason.of("verification_tag", proof, engines=", ".join(engines) or "?")]
 
 
 def _date(text: str | None) -> date | None:

@@ -15,6 +15,9 @@ written. Why this order: what harms residents and the city most comes first.
 5. ``tidak_aktif``, ``kurang_aktif``: UU 14/2008 (Keterbukaan Informasi Publik) asks for
    periodic information at least every six months, and SPBE evaluators look for current
    content.
+   ``verification_tag`` sits between the two: a search-console verification tag new since
+   the sweep before is how attackers take over a site's search listing (the content check
+   keeps it; not a content flag on its own, but worth a look before the listing is lost).
 6. ``not_mobile_friendly``: most residents open the site on a phone.
 7. ``cert`` (certificate expiring within ``cert_warn_days``) and ``no_https``: SPBE security
    (BSSN asks for TLS on government sites); the site still works today.
@@ -53,6 +56,7 @@ ORDER: tuple[Kind, ...] = (
     Kind("down_now", 65, "p_down_now", "a_down_now"),
     Kind("unstable", 55, "p_unstable", "a_unstable"),
     Kind(TIDAK_AKTIF, 50, "p_stale", "a_stale"),
+    Kind("verification_tag", 45, "p_verification_tag", "a_verification_tag"),
     Kind(KURANG_AKTIF, 30, "p_less_active", "a_less_active"),
     Kind("not_mobile_friendly", 25, "p_not_mobile", "a_not_mobile"),
     Kind("cert", 20, "p_cert", "a_cert"),
