@@ -16,12 +16,19 @@
 "the newest date shown when the page was saved", so the expected date + 30 days stands in for
 the unknown capture time (012's agenda page, modified after the label, stays "future"), as in
 tests/test_freshness_corpus.py. Relative dates ("2 jam lalu") are ignored: on a saved page
-they refer to its capture time. Prints shares and CPU milliseconds per page; never fails.
+they refer to its capture time ("saved" mode).
+
+"live" mode runs the same id/ pages through the freshness check as a sweep today sees them
+(relative stamps on, read against today's clock): a first sweep, then a second a week later
+with the page unchanged. A page whose date comes out newer than the newest date it really
+shows is "false-fresh": the error that hides abandoned sites. Prints shares, false-fresh
+counts and CPU milliseconds per page; never fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 import warnings
@@ -33,8 +40,10 @@ from typing import Any
 import lxml.html
 
 from monitor.checks.freshness.article import article_date
+from monitor.checks.freshness.check import FreshnessCheck
 from monitor.checks.freshness.page import newest_on_page
 from monitor.core.clock import JAKARTA
+from monitor.core.snapshot import Fetched, PreviousFinding, Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -124,6 +133,52 @@ def id_corpus(folder: Path, now: datetime) -> list[Row]:
     return rows
 
 
+def false_fresh(found: str | None, entry: dict[str, Any]) -> bool:
+    """Newer than the newest date the page shows (beyond one day and any accepted range)."""
+    if found is None or in_range(found, entry):
+        return False
+    window = entry.get("accept_newest_range")
+    newest = max(filter(None, [entry.get("expected_newest_date"), *(window or [])]),
+                 default=None)
+    return newest is None or found > newest
+
+
+LIVE_OPTIONS = {"aktif_days": 30, "kurang_aktif_days": 90}
+LiveRow = tuple[str, str | None, str | None, str | None, str, str]
+
+
+def _live_snapshot(raw: bytes, url: str, taken: datetime,
+                   previous: PreviousFinding | None) -> Snapshot:
+    home = Fetched(url, final_url=url, status_code=200, body=raw,
+                   headers={"content-type": "text/html; charset=utf-8"})
+    return Snapshot("ID", "kelurahan", "ID", "Uji", url, taken, home,
+                    previous={"freshness": previous} if previous else {})
+
+
+def live_sweeps(raw: bytes, url: str, now: datetime) -> tuple[Any, Any]:
+    """The freshness check on the page as served today: a first sweep a week ago, then
+    today's sweep of the same, unchanged page (``PreviousFinding`` as the store keeps it)."""
+    check = FreshnessCheck()
+    before = now - timedelta(days=7)
+    first = check.run(_live_snapshot(raw, url, before, None), LIVE_OPTIONS)
+    previous = PreviousFinding(before, dataclasses.asdict(first))
+    second = check.run(_live_snapshot(raw, url, now, previous), LIVE_OPTIONS)
+    return first, second
+
+
+def id_live(folder: Path, now: datetime) -> list[LiveRow]:
+    """Per page: expected, first sweep's last_update, second's, its source and activity."""
+    rows = []
+    for entry in json.loads((folder / "manifest.json").read_text()):
+        if "expected_newest_date" not in entry:
+            continue
+        raw = (folder / entry["file"]).read_bytes()
+        first, second = live_sweeps(raw, entry.get("url") or "https://example.invalid/", now)
+        rows.append((entry["file"], entry["expected_newest_date"], first.last_update,
+                     second.last_update, str(second.last_update_source), second.activity))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -140,6 +195,24 @@ def main() -> None:
     for name, expected, found, ok, other, other_ok in rows:
         print(f"  {name} expected {expected}  ours {found} {'ok' if ok else 'MISS'}"
               f"  htmldate {other} {'ok' if other_ok else 'MISS'}")
+    entries = {e["file"]: e for e in json.loads((args.corpus / "id" / "manifest.json")
+                                                .read_text())}
+    start = time.process_time()
+    live = id_live(args.corpus / "id", now)
+    live_ms = (time.process_time() - start) / max(1, 2 * len(live)) * 1000
+    hits = [sum(in_range(r[col], entries[r[0]]) for r in live) for col in (2, 3)]
+    print(f"id/ live (the freshness check as a sweep today sees each page, relative stamps "
+          f"on; a first sweep, then a second a week later): first {hits[0]}/{len(live)}, "
+          f"second {hits[1]}/{len(live)}   {live_ms:.2f} ms CPU/sweep")
+    for name, expected, first, second, source, activity in live:
+        ok = in_range(first, entries[name]) and in_range(second, entries[name])
+        print(f"  {name} expected {expected}  first {first}  second {second} ({source}, "
+              f"{activity}) {'ok' if ok else 'MISS'}")
+    saved = sum(false_fresh(r[2], entries[r[0]]) for r in rows)
+    first_ff, second_ff = (sum(false_fresh(r[col], entries[r[0]]) for r in live)
+                           for col in (2, 3))
+    print(f"false-fresh on id/ (a date newer than the page shows): saved {saved}/{len(rows)}, "
+          f"live first sweep {first_ff}/{len(live)}, live second sweep {second_ff}/{len(live)}")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from monitor.admin import create_app
-from monitor.admin.review import needs_action
 from monitor.store import Result, Store
 from monitor.store.reviews import add_review
 from monitor.targets.loader import Target
+from monitor.verdicts import needs_action
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
@@ -78,7 +78,7 @@ def main() -> None:
         print(f"seeded {args.sites} sites x {args.sweeps_per_day * args.days} sweeps in "
               f"{time.perf_counter() - start:.1f} s")
         items = timed("needs_action (monitor inactive)", lambda: needs_action(store, NOW))
-        reopened = sum(1 for i in items if i.review and i.review.reopened)
+        reopened = sum(1 for i in items if i.verdict.reopened)
         print(f"  {len(items)} sites need action, {reopened} reopened")
         client = create_app(store, clock=lambda: NOW).test_client()
         page = timed("admin page GET /", lambda: client.get("/").get_data())

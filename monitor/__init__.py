@@ -13,6 +13,8 @@ Rules (``tests/test_layout.py`` reads the imports with ast and enforces them):
 - checks import no store, sweep, HTTP library or SQL: they judge a snapshot they are given;
 - report imports no sweep and no check internals: it reads stored results and verdicts;
 - store imports no verdicts, report, mail, sweep or checks;
+- alerts (after each sweep: stored results -> messages) import no sweep, checks, report or
+  service, and no HTTP library (Apprise does their sending);
 - core imports no stage;
 - nothing imports ``monitor.cli``; production code never imports the tests;
 - no import cycle anywhere in ``monitor/``; no module over 400 lines.

@@ -9,9 +9,15 @@ crawler-only cloaking); the honest ones hold the words that must NOT trip the ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from monitor.demo.fleet import FleetRequest, FleetSite, Page
 
 CRAWLER_MARK = "googlebot"
+PHONE_MARK = "mobile"  # Chrome on Android says "Mobile Safari"
+GOOGLE_REFERER = "https://www.google.com/"
+GAMBLING_TARGET = "https://slotgacor-maxwin88.example/?ref=kel"
+OFFSITE_TARGET = "http://promo-kilat.example/go"
 
 
 def kelurahan_page(name: str = "Sukarame", *, title: str | None = None, head: str = "",
@@ -60,6 +66,21 @@ width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}</style>""", body="""
 <div style="display:none">Formulir pengaduan warga</div>
 <p>Foto kegiatan: rajabasa2020, bandarlampung2024, agenda2024.</p>""")
 
+# A city CSIRT's news post about the defacement wave: it names the sellers' own keywords
+# (paraphrased from csirt.kedirikota.go.id/posts/ramainya-situs-judi-online-yang-susupi-
+# website-pemerintah), which a landing page would use too.
+HONEST_CSIRT_NEWS = kelurahan_page("Kedaton", title="Ramainya situs judi online yang "
+                                   "susupi website pemerintah", body="""
+<article><h2>Ramainya Situs Judi Online yang Susupi Website Pemerintah</h2>
+<p>Situs judi online mudah ditemukan di mesin pencarian. Ketika memasukkan kata kunci seperti
+"slot", "slot88", "situs slot", "gacor", "slot gacor" dan "judi" di Google Search, muncul
+website dengan domain go.id dan ac.id yang disusupi situs judi online.</p>
+<p>Pengelola judi online menumpang di situs resmi agar mudah dijangkau dan menghindari
+pemblokiran Kominfo. Modusnya menyisipkan link tersembunyi berisi kata “maxwin”, “rtp live”
+dan “bocoran rtp” di halaman yang tampak normal.</p>
+<p>Pengelola website diminta memperbarui CMS, mengganti kata sandi, dan melaporkan temuan
+ke CSIRT.</p></article>""")
+
 SPAM_LINKS = """<a href="https://slotgacor-maxwin.example/">slot gacor</a>
 <a href="https://togel-resmi.example/">togel online</a>
 <a href="https://rtp-live.example/">RTP live hari ini</a>
@@ -99,6 +120,79 @@ def _cloaked(request: FleetRequest) -> Page:
     if CRAWLER_MARK in request.user_agent.lower():
         return Page(body=SPAM_LANDING)
     return Page(body=kelurahan_page("Enggal"))
+
+
+def _from_google_on_a_phone(request: FleetRequest) -> bool:
+    return PHONE_MARK in request.user_agent.lower() \
+        and request.headers.get("referer", "").startswith(GOOGLE_REFERER)
+
+
+def _phone_redirect(target: str, name: str) -> Callable[[FleetRequest], Page]:
+    """The usual mobile cloaking script: visitors from Google on a phone go to ``target``."""
+    def route(request: FleetRequest) -> Page:
+        if _from_google_on_a_phone(request):
+            return Page(status=302, headers={"Location": target})
+        return Page(body=kelurahan_page(name))
+    return route
+
+
+def _phone_spam(request: FleetRequest) -> Page:
+    """Spam shown only to phones; desktops (the admin) see the honest page."""
+    if PHONE_MARK in request.user_agent.lower():
+        return Page(body=SPAM_LANDING)
+    return Page(body=kelurahan_page("Gedong Air"))
+
+
+def _phone_own_path(request: FleetRequest) -> Page:
+    """An honest mobile theme: phones go to the site's own /m/ pages."""
+    if PHONE_MARK in request.user_agent.lower():
+        return Page(status=302, headers={"Location": "/m/"})
+    return Page(body=kelurahan_page("Kupang Kota"))
+
+
+def _phone_page(page: str, name: str) -> Callable[[FleetRequest], Page]:
+    """Phones from Google get ``page`` (a script or meta refresh that sends them on)."""
+    def route(request: FleetRequest) -> Page:
+        if _from_google_on_a_phone(request):
+            return Page(body=page)
+        return Page(body=kelurahan_page(name))
+    return route
+
+
+PHONE_JS_REDIRECT = """<html><head><script>if (document.referrer.indexOf("google") > -1) {
+window.location.href = "https://link-gacor.example/daftar"; }</script></head><body></body>
+</html>"""
+PHONE_REFRESH = """<html><head><meta http-equiv="refresh" content="0; url=http://promo-kilat.example/">
+</head><body>Mengalihkan...</body></html>"""
+
+SPAM_SCRIPT_SRC = kelurahan_page("Sumur Batu", head="""
+<script src="https://slot88-cdn.example/inject.js"></script>""")
+
+HONEST_JS_REDIRECT = kelurahan_page("Talang", head="""
+<script>if (location.pathname === "/index.html") { location.replace("/beranda"); }</script>
+<script src="https://code.jquery.example/jquery.min.js"></script>""")
+
+
+# A link injected after the closing tag: its long anchor would pass the keyword-anchor rule
+# anywhere else on a page, but nothing honest is ever written after </html>.
+SPAM_AFTER_HTML = kelurahan_page("Pahoman") + """
+<a href="https://agen-bola.example/">Agen judi bola terbaik dan terpercaya di Indonesia</a>
+<a href="https://toto-4d.example/">bandar togel resmi dengan hadiah terbesar</a>
+"""
+
+THEME_CSS = """body{font-family:sans-serif}@media (max-width:600px){nav a{display:block}}
+.menu-mobile{display:none}.ft-partner{position:absolute;left:-9999px}"""
+
+# Hidden by a class whose rule lives only in the site's own stylesheet.
+SPAM_STYLESHEET_HIDDEN = kelurahan_page("Kaliawi", head="""
+<link rel="stylesheet" href="/assets/theme.css">""", footer="""
+<div class="ft-partner"><p>Bocoran slot gacor dari mitra kami.</p></div>""")
+
+HONEST_STYLESHEET_HIDDEN = kelurahan_page("Gunung Terang", head="""
+<link rel="stylesheet" href="/assets/theme.css">""", body="""
+<div class="menu-mobile"><a href="/profil">Profil</a><a href="/layanan">Layanan</a></div>
+<div class="ft-partner"><h3>Sosialisasi</h3><p>Satgas berantas judi online dan togel:
+waspada, laporkan situs judi.</p></div>""")
 
 
 NGINX_DEFAULT = """<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>
@@ -166,6 +260,7 @@ def content_sites() -> list[FleetSite]:
         site("honest_slot_antrian", HONEST_SLOT),
         site("honest_anti_judi", HONEST_ANTI_JUDI),
         site("honest_hidden_menu", HONEST_HIDDEN_MENU),
+        site("honest_csirt_news", HONEST_CSIRT_NEWS),
         site("spam_hidden_block", SPAM_HIDDEN_BLOCK),
         site("spam_offscreen", SPAM_OFFSCREEN),
         site("spam_tiny_font", SPAM_TINY_FONT),
@@ -173,6 +268,23 @@ def content_sites() -> list[FleetSite]:
         site("spam_title", SPAM_TITLE),
         site("spam_landing", SPAM_LANDING),
         FleetSite("spam_cloaked", {"/": _cloaked}),
+        FleetSite("cloak_phone_redirect",
+                  {"/": _phone_redirect(GAMBLING_TARGET, "Tanjung Gading")}),
+        FleetSite("cloak_phone_offsite", {"/": _phone_redirect(OFFSITE_TARGET, "Pasir Gintung")}),
+        FleetSite("cloak_phone_content", {"/": _phone_spam}),
+        FleetSite("cloak_phone_script", {"/": _phone_page(PHONE_JS_REDIRECT, "Bakung")}),
+        FleetSite("cloak_phone_refresh", {"/": _phone_page(PHONE_REFRESH, "Keteguhan")}),
+        site("spam_script_src", SPAM_SCRIPT_SRC),
+        site("honest_js_redirect", HONEST_JS_REDIRECT),
+        FleetSite("honest_phone_own_path", {"/": _phone_own_path,
+                                            "/m/": Page(body=kelurahan_page("Kupang Kota"))}),
+        site("spam_after_html", SPAM_AFTER_HTML),
+        FleetSite("spam_stylesheet_hidden", {"/": Page(body=SPAM_STYLESHEET_HIDDEN),
+                                             "/assets/theme.css": Page(
+                                                 body=THEME_CSS, content_type="text/css")}),
+        FleetSite("honest_stylesheet_hidden", {"/": Page(body=HONEST_STYLESHEET_HIDDEN),
+                                               "/assets/theme.css": Page(
+                                                   body=THEME_CSS, content_type="text/css")}),
         site("default_nginx", NGINX_DEFAULT),
         site("default_apache", APACHE_DEFAULT),
         site("default_iis", IIS_DEFAULT),
@@ -195,6 +307,7 @@ CONTENT_FLAGS: dict[str, list[str]] = {
     "honest_slot_antrian": [],
     "honest_anti_judi": [],
     "honest_hidden_menu": [],
+    "honest_csirt_news": [],
     "spam_hidden_block": ["judi_spam"],
     "spam_offscreen": ["judi_spam"],
     "spam_tiny_font": ["judi_spam"],
@@ -202,6 +315,17 @@ CONTENT_FLAGS: dict[str, list[str]] = {
     "spam_title": ["judi_spam"],
     "spam_landing": ["judi_spam"],
     "spam_cloaked": ["judi_spam"],
+    "cloak_phone_redirect": ["judi_spam"],
+    "cloak_phone_offsite": ["judi_spam"],
+    "cloak_phone_content": ["judi_spam"],
+    "cloak_phone_script": ["judi_spam"],
+    "cloak_phone_refresh": ["judi_spam"],
+    "spam_script_src": ["judi_spam"],
+    "honest_js_redirect": [],
+    "honest_phone_own_path": [],
+    "spam_after_html": ["judi_spam"],
+    "spam_stylesheet_hidden": ["judi_spam"],
+    "honest_stylesheet_hidden": [],
     "default_nginx": ["default_page"],
     "default_apache": ["default_page"],
     "default_iis": ["default_page"],

@@ -1,5 +1,8 @@
 """Scripted fleet sites for freshness: each evidence source alone, the traps, sources that
-disagree, hostile feeds, and a dead WordPress site whose theme prints today's date.
+disagree, hostile feeds, a dead WordPress site whose theme prints today's date, and stamps
+relative to the moment of viewing (a static page saying "Kemarin" / "2 hari yang lalu", a
+listing with clock times only, jQuery timeago markup with a title timestamp) and an event
+date announced in prose.
 
 Pages are built around ``today`` (Asia/Jakarta) so "recent" and "future" mean the same on any
 day the tests or the demo run; the header widgets print the date at request time, as real
@@ -209,10 +212,75 @@ def _hostile(today: date) -> FleetSite:
     })
 
 
+STATIC_OLD = (date(2023, 8, 14), date(2023, 7, 3))
+TIMEAGO_DAYS = 200
+MORE_PROSE = ("<p>Warga dapat mengurus surat keterangan domisili, surat pengantar nikah, "
+              "surat keterangan usaha, dan surat keterangan tidak mampu di kantor kelurahan "
+              "dengan membawa kartu keluarga serta kartu tanda penduduk asli.</p>")
+
+
+def stamped_item(title: str, stamp: str, slug: str) -> str:
+    """A news item whose only date is a stamp relative to the moment of viewing."""
+    return (f'<div class="berita-item"><h3><a href="/berita/{slug}/">{title}</a></h3>'
+            f'<span class="waktu"><i class="fa fa-clock-o"></i> {stamp}</span></div>')
+
+
+def static_relative_body() -> str:
+    """A static page (hand-made HTML, a stale cache): its newest items say "Kemarin" and
+    "2 hari yang lalu" forever; the only absolute dates are from 2023."""
+    return (stamped_item("Kerja bakti membersihkan saluran air", "Kemarin", "kerja-bakti")
+            + stamped_item("Vaksinasi warga RT 03", "2 hari yang lalu", "vaksinasi")
+            + "".join(_post(f"Rapat warga {i}", d, markup=False)
+                      for i, d in enumerate(STATIC_OLD))
+            + PROSE + MORE_PROSE)
+
+
+def _clock_listing() -> str:
+    """A news ticker showing only a time of day ("06.30 WIB"): times earlier than now, so a
+    reader of "a time of day means today" would date it today."""
+    now = now_jakarta()
+    minutes = max(0, now.hour * 60 + now.minute - 5)
+    times = [max(0, minutes - k * 47) for k in range(4)]
+    items = "".join(
+        f'<li class="item"><span class="waktu">{m // 60:02d}.{m % 60:02d} WIB</span> '
+        f'<a href="/berita/{i}/">Kabar kelurahan nomor {i}</a></li>'
+        for i, m in enumerate(times))
+    return f'<div class="berita-terkini"><ul>{items}</ul></div>{PROSE}{MORE_PROSE}'
+
+
+def _timeago(today: date) -> str:
+    """jQuery timeago markup: the text says "12 jam lalu", the title holds the real time."""
+    day = today - timedelta(days=TIMEAGO_DAYS)
+    return "".join(
+        f'<div class="berita-item"><h3><a href="/berita/t{i}/">Sosialisasi program {i}</a>'
+        f'</h3><time class="grey foot timeago" title="{day - timedelta(days=i)} 16:29:06">'
+        f'{12 + i} jam lalu</time></div>' for i in range(3)) + PROSE
+
+
+def announcement_body(today: date, event_days_ago: int = 5) -> str:
+    """A post of 100 days ago and an announcement whose prose names the event's date (in
+    the recent past): the event date is not a publication date."""
+    event = today - timedelta(days=event_days_ago)
+    return (f'<div class="pengumuman"><h3><a href="/pengumuman/musyawarah/">Pengumuman '
+            f'musyawarah kelurahan</a></h3><p>Musyawarah rencana pembangunan akan '
+            f'dilaksanakan pada tanggal {event.day} {BULAN[event.month - 1]} {event.year} di '
+            f'balai kelurahan.</p></div>'
+            + _post("Pelantikan ketua RT", today - timedelta(days=100), markup=False) + PROSE)
+
+
+def _stamps(today: date) -> list[FleetSite]:
+    return [
+        FleetSite("fresh_static_relative", {"/": Page(body=_page("", static_relative_body()))}),
+        FleetSite("fresh_clock_listing", {"/": Page(body=_page("", _clock_listing()))}),
+        FleetSite("fresh_timeago_title", {"/": Page(body=_page("", _timeago(today)))}),
+        FleetSite("fresh_event_in_prose", {"/": Page(body=_page("", announcement_body(today)))}),
+    ]
+
+
 def freshness_sites(today: date | None = None) -> list[FleetSite]:
     today = today or now_jakarta().date()
     return [_dead_wordpress(), *_single_sources(today), _traps(today), _disagree(today),
-            _hostile(today)]
+            _hostile(today), *_stamps(today)]
 
 
 Expected = tuple[str | None, str | None, str]
@@ -234,7 +302,12 @@ def expected(today: date | None = None) -> dict[str, Expected]:
         "fresh_meta_only": (ago(20), "meta", "aktif"),
         "fresh_time_only": (ago(45), "time", "kurang_aktif"),
         "fresh_text_only": (ago(60), "text", "kurang_aktif"),
-        "fresh_relative_text": (ago(2), "text", "aktif"),
+        # a relative stamp alone never dates a site (first sweep: kept as "tentative")
+        "fresh_relative_text": (None, None, "tidak_aktif"),
+        "fresh_static_relative": (STATIC_OLD[0].isoformat(), "text", "tidak_aktif"),
+        "fresh_clock_listing": (None, None, "tidak_aktif"),
+        "fresh_timeago_title": (ago(TIMEAGO_DAYS), "time", "tidak_aktif"),
+        "fresh_event_in_prose": (ago(100), "text", "tidak_aktif"),
         "fresh_header_only": (ago(200), "http-header", "tidak_aktif"),
         "fresh_header_now": (None, None, "tidak_aktif"),
         "fresh_no_dates": (None, None, "tidak_aktif"),

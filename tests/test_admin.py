@@ -63,14 +63,17 @@ def test_lists_sites_that_need_action_worst_first(client: FlaskClient) -> None:
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     rows = re.findall(r'<tr id="site-([^"]+)"', page)
-    assert rows == [SIDODADI, TKP, GOTONG, "18.71.01.1002"]
-    assert "down in all 6 sweeps" in page and "belum ditinjau" in page  # raw, in <details>
-    assert "Tidak dapat diakses di semua pemeriksaan periode ini" in page
+    # the verdicts' one order: defaced, down all week, tidak_aktif, no website
+    assert rows == [GOTONG, SIDODADI, TKP, "18.71.01.1002"]
+    assert "Situs tidak dapat diakses sepanjang minggu (server terlalu lama menjawab)" in page
+    assert "Yang perlu dilakukan: Periksa hosting" in page and "belum ditinjau" in page
+    assert "Tidak dapat diakses sepanjang periode" in page  # the reason's label
+    assert "<code>down_week</code>" in page  # the raw reason, in <details>
 
 
 def test_filters_by_kecamatan(client: FlaskClient) -> None:
     page = client.get("/?kecamatan=tanjung+karang+pusat").get_data(as_text=True)
-    assert re.findall(r'<tr id="site-([^"]+)"', page) == [TKP, GOTONG]
+    assert re.findall(r'<tr id="site-([^"]+)"', page) == [GOTONG, TKP]
     assert client.get("/?kecamatan=Atlantis").status_code == 400
 
 
@@ -99,7 +102,7 @@ def test_records_a_review_and_shows_it(client: FlaskClient, store: Store) -> Non
 def test_a_contradicted_selesai_shows_as_reopened(client: FlaskClient, store: Store) -> None:
     add_review(store, TKP, "selesai", "Sudah diperbarui", "dina", NOW - timedelta(days=3))
     page = client.get("/").get_data(as_text=True)
-    row = page[page.index(f'id="site-{TKP}"'):page.index(f'id="site-{GOTONG}"')]
+    row = page[page.index(f'id="site-{TKP}"'):page.index('id="site-18.71.01.1002"')]
     assert "dibuka kembali" in row and "Sudah diperbarui" in row
     assert '<option value="selesai" selected>' in row  # the form starts from the last status
 

@@ -24,6 +24,7 @@ from fleet_content import (
 )
 
 from monitor.checks.content.check import CRAWLER_UA, ContentCheck, ContentHealth, crawler_request
+from monitor.checks.content.profiles import PHONE_UA
 from monitor.checks.content.vocab import vocabulary
 from monitor.core.errors import ConfigError
 from monitor.core.snapshot import Fetched, Snapshot
@@ -189,11 +190,15 @@ def test_a_broken_admin_file_is_a_config_error(tmp_path: Path) -> None:
 
 # -- cloaking ------------------------------------------------------------------------------
 
-def test_plan_asks_once_for_the_home_page_as_googlebot() -> None:
+def test_plan_asks_for_the_page_as_a_phone_from_google_and_as_googlebot() -> None:
+    """At most two extra requests, neither following redirects; asked once."""
     snap = snapshot(fetched(kelurahan_page()))
     wanted = list(CHECK.plan(snap))
-    assert [(r.url, r.user_agent) for r in wanted] == [(URL, CRAWLER_UA)]
-    snap.extra[wanted[0].key] = fetched(kelurahan_page())
+    assert [(r.url, r.user_agent) for r in wanted] == [(URL, PHONE_UA), (URL, CRAWLER_UA)]
+    assert dict(wanted[0].headers) == {"Referer": "https://www.google.com/"}
+    assert not any(r.follow for r in wanted)
+    for request in wanted:
+        snap.extra[request.key] = fetched(kelurahan_page())
     assert list(CHECK.plan(snap)) == []
     assert list(CHECK.plan(snapshot(fetched("down", status=503)))) == []
 
@@ -227,9 +232,11 @@ def test_a_clean_page_is_compared_with_the_crawler_view_about_once_a_day() -> No
                                                    {"crawler_checked_at": checked})
         return [r.user_agent or "" for r in CHECK.plan(snap)]
 
-    assert plan_after(6, kelurahan_page()) == []
-    assert plan_after(25, kelurahan_page()) == [CRAWLER_UA]
-    assert plan_after(6, kelurahan_page(body="<p>Bonus slot gacor hari ini</p>")) == [CRAWLER_UA]
+    # the phone arriving from Google is asked every sweep (one request), Googlebot daily
+    assert plan_after(6, kelurahan_page()) == [PHONE_UA]
+    assert plan_after(25, kelurahan_page()) == [PHONE_UA, CRAWLER_UA]
+    assert plan_after(6, kelurahan_page(body="<p>Bonus slot gacor hari ini</p>")) \
+        == [PHONE_UA, CRAWLER_UA]
     # the time of the last comparison is carried forward while no new one is made
     snap = snapshot(fetched(kelurahan_page()))
     snap.previous["content"] = PreviousFinding(snap.taken_at, {"crawler_checked_at": "x"})

@@ -3,7 +3,8 @@
 Every page there is honest (news, government, blog, desa/kecamatan sites, Lighthouse and
 axe-core test pages), so any flag is a false alarm that would tell a kelurahan its site was
 hacked. Each page is judged as a site's home page answering 200, and also as the version a
-crawler sees (the same page: no cloaking may be reported).
+visitor profile sees (phone from Google, Googlebot: the same page, so no cloaking may be
+reported).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from datetime import UTC, datetime
 import pytest
 import shared_paths
 
-from monitor.checks.content.check import ContentCheck, crawler_request
+from monitor.checks.content.check import ContentCheck, profile_request
+from monitor.checks.content.profiles import PROFILES
 from monitor.core.snapshot import Fetched, Snapshot
 
 CORPUS = shared_paths.CORPUS
@@ -35,7 +37,8 @@ def test_no_flag_on_an_honest_page(page: str) -> None:
     body = (CORPUS / page).read_bytes()
     snapshot = Snapshot("18.71.01.1001", "kelurahan", "Contoh", "Contoh", URL,
                         datetime.now(UTC), home=_fetched(body))
-    snapshot.extra[crawler_request(URL).key] = _fetched(body)
+    for profile in PROFILES:
+        snapshot.extra[profile_request(profile, URL).key] = _fetched(body)
     finding = ContentCheck().run(snapshot, {})
     assert finding.flags == [], [m.summary() for m in finding.matches]
     assert not finding.cloaked

@@ -114,3 +114,23 @@ def test_the_demo_hints_run_as_printed(demo: dict[str, Any]) -> None:
     result = subprocess.run(shlex.split(hint), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, (hint, result.stderr)
     assert "last sweep" in result.stdout
+
+
+def test_demo_shows_its_alerts(demo: dict[str, Any]) -> None:
+    """The hacked site, the site down all week (from its second failed sweep) and the one
+    that goes down midweek each raise one alert; the hacked site and the one down all week
+    are reminded once (every 3 days by default)."""
+    out = demo["out"]
+    assert "5 alerts went to the demo's webhook channel" in out, out
+    assert "Situs diretas: konten judi online: Kelurahan Surabaya (Kec. Kedaton)" in out
+    assert "Bukti: https://" in out and "slot gacor" in out
+    from monitor.cli import main
+
+    listing = io.StringIO()
+    with contextlib.redirect_stdout(listing):
+        main(["alerts", "--db", f"sqlite:///{demo['folder'] / 'monitor.db'}"])
+    kinds = re.findall(r"WIB  (\S+)\s+(\w+)", listing.getvalue())
+    assert sorted(kinds) == [("18.71.01.1004", "judi_spam"), ("18.71.01.1004", "judi_spam"),
+                             ("18.71.02.1004", "down"), ("18.71.02.1004", "down"),
+                             ("18.71.02.1009", "down")]
+    assert listing.getvalue().count("    sent     json://127.0.0.1:") == 5

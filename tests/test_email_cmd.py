@@ -384,3 +384,28 @@ def test_a_failed_resend_keeps_the_earlier_delivery(run_cli: Run, sqlite_url: st
     assert forced.out.splitlines()[-1].startswith("email 2026-W47: 1 kecamatan, 1 sent")
     status = {r.recipient: r.status for r in week_rows(Store.open(sqlite_url), WEEK)}
     assert status["camat@rajabasa.example.id"] == "sent"
+
+
+def test_retry_budget_caps_a_run_and_the_next_run_sends_the_rest(
+        run_cli: Run, sqlite_url: str, plain: SmtpServer) -> None:
+    """A server answering 421/451: with no retry time left, each recipient is tried once,
+    deferred (exit 1), and nothing deferred is logged as sent; the next run sends them."""
+    seed(sqlite_url)
+    plain.handler.refuse["camat@kedaton.example.id"] = "421 4.3.2 too busy, closing"
+    for address in RAJABASA_TO:
+        plain.handler.refuse[address] = "451 4.7.1 greylisted"
+    env = env_for(sqlite_url, plain.port, MONITOR_SMTP_RETRY_BUDGET="0")
+    result = run_cli("email", "--week", WEEK, env=env)
+    assert result.code == 1, result
+    assert "used up: the next run sends it" in result.out
+    # only the CC the server accepted got Rajabasa's report; Kedaton's session was closed
+    assert [d.rcpt_tos for d in plain.delivered] == [[KOMINFO]]
+    assert plain.handler.rcpt_attempts.count("camat@kedaton.example.id") == 1
+    assert plain.handler.rcpt_attempts.count("camat@rajabasa.example.id") == 1
+    assert [r.recipient for r in week_rows(Store.open(sqlite_url), WEEK)] == [KOMINFO]
+    plain.handler.refuse.clear()
+    rerun = run_cli("email", "--week", WEEK, env=env)
+    assert rerun.code == 0, rerun
+    sent = by_kecamatan(plain.delivered)
+    assert sent["18.71.01"][0].rcpt_tos == KEDATON_TO + KEDATON_CC
+    assert sent["18.71.03"][1].rcpt_tos == RAJABASA_TO  # KOMINFO already had it

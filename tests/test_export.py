@@ -103,3 +103,52 @@ def test_sites_on_a_narrow_terminal_prints_one_block_per_site_with_the_whole_cod
     out = result.out  # type: ignore[attr-defined]
     assert "18.71.01.1006  " in out and "  Status terakhir: belum diperiksa" in out
     assert all(len(line) <= 60 or "://" in line for line in out.splitlines())
+
+
+def seed_hostile(sqlite_url: str) -> None:
+    """A site whose name and evidence start like spreadsheet formulas (the evidence is page
+    text from a site we do not trust), and an expired certificate (a negative number)."""
+    store = Store.open(sqlite_url)
+    store.sync_targets([Target("18.71", "kota", "=HYPERLINK(\"http://evil.test\",\"klik\")", "",
+                               "https://kota.example.test/", ())], WHEN)
+    sweep = store.begin_sweep(WHEN, 1, {})
+    store.save_results(sweep, [
+        ("18.71", Result(sweep_id=0, site_id=0, checked_at=WHEN, available=True, status_code=200,
+                         https=True, cert_days_left=-3, activity="aktif",
+                         last_update="2026-11-18", last_update_source="text",
+                         last_update_evidence="@SUM(1+1)*cmd|' /C calc'!A0",
+                         final_url="https://kota.example.test/",
+                         mobile_issues=["-bad"], content_flags=[]))])
+    store.finish_sweep(sweep, WHEN)
+
+
+def _assert_no_formulas(text: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows, text
+    for row in rows:
+        for name, cell in row.items():
+            if name != "cert_days_left":
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, cell)
+    assert rows[0]["name"] == "'=HYPERLINK(\"http://evil.test\",\"klik\")"
+    assert rows[0]["last_update_evidence"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert rows[0]["mobile_issues"] == "'-bad"
+    assert rows[0]["cert_days_left"] == "-3"  # a number stays a number
+
+
+def test_csv_export_neutralises_formulas(sqlite_url: str,
+                                         run_cli: Callable[..., object]) -> None:
+    seed_hostile(sqlite_url)
+    result = run_cli("export", "--db", sqlite_url, "--format", "csv")
+    assert result.code == 0, result  # type: ignore[attr-defined]
+    _assert_no_formulas(result.out)  # type: ignore[attr-defined]
+
+
+def test_report_folder_export_csv_neutralises_formulas(
+    sqlite_url: str, run_cli: Callable[..., object], tmp_path: Path
+) -> None:
+    seed_hostile(sqlite_url)
+    result = run_cli("report", "--db", sqlite_url, "--week", "2026-W47", "--out",
+                     str(tmp_path / "laporan"))
+    assert result.code == 0, result  # type: ignore[attr-defined]
+    exported = next((tmp_path / "laporan").rglob("export.csv"))
+    _assert_no_formulas(exported.read_text(encoding="utf-8"))

@@ -22,7 +22,8 @@ import lxml.html
 import pytest
 import shared_paths
 
-from monitor.checks.freshness.page import newest, newest_on_page, page_candidates
+from monitor.checks.freshness.candidate import newest
+from monitor.checks.freshness.page import newest_on_page, page_candidates
 from monitor.core.clock import JAKARTA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,3 +80,21 @@ def test_article_dates_on_htmldate_pages_stay_above_the_measured_floor(
                                            fallback=fallback), e["expected_date"])
                for e in entries)
     assert hits / len(entries) >= floor, f"{hits}/{len(entries)}"
+
+
+@pytest.mark.parametrize("entry", ID_CASES, ids=[e["file"] for e in ID_CASES])
+def test_indonesian_pages_as_a_live_sweep_sees_them_today(entry: dict[str, Any]) -> None:
+    """Relative stamps on, read against today's clock (003's "12 jam lalu" sit in
+    ``<time class="timeago" title="2020-05-03 ...">``): two sweeps of the unchanged page
+    give the page's own newest date, never a newer one, and never ``aktif``."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from freshness_corpus import false_fresh, in_range, live_sweeps
+    finally:
+        sys.path.pop(0)
+    raw = (CORPUS / "id" / entry["file"]).read_bytes()
+    for finding in live_sweeps(raw, entry["url"] or "https://example.invalid/",
+                               datetime.now(JAKARTA)):
+        assert in_range(finding.last_update, entry), finding.evidence
+        assert not false_fresh(finding.last_update, entry)
+        assert finding.activity == "tidak_aktif"

@@ -59,6 +59,9 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("monitor.store", ("monitor.verdicts", "monitor.report", "monitor.mail", "monitor.sweep",
                        "monitor.checks")),
     ("monitor.verdicts", ("monitor.report", "monitor.mail", "monitor.sweep", "httpx")),
+    # Alerts read stored results after a sweep; they never fetch or judge pages themselves.
+    ("monitor.alerts", ("monitor.sweep", "monitor.checks", "monitor.report", "monitor.service",
+                        "httpx")),
     ("monitor.core", ("monitor.store", "monitor.sweep", "monitor.checks", "monitor.report",
                       "monitor.mail", "monitor.service", "monitor.verdicts")),
     ("monitor", ("tests", "conftest")),

@@ -197,3 +197,35 @@ def test_bad_settings_are_config_errors() -> None:
 def test_password_not_in_repr() -> None:
     assert PASSWORD not in repr(SmtpSettings("h.example.id", 587, "starttls", USER, PASSWORD))
 
+
+
+def test_retries_stop_when_the_runs_retry_budget_is_spent(plain: SmtpServer) -> None:
+    """The budget covers the whole run (every message of this mailer): the first message
+    uses 1 + 2 s of its 3.5 s; the second gets no retry, and says the next run sends it."""
+    plain.handler.refuse["busy@x.example.id"] = "451 4.7.1 greylisted, try again later"
+    plain.handler.refuse["full@x.example.id"] = "451 4.7.1 greylisted, try again later"
+    sleeps = Sleeps()
+    settings = SmtpSettings("127.0.0.1", plain.port, "none", timeout=5)
+    with Mailer(settings, sleep=sleeps, delays=(1, 2), retry_budget=3.5) as m:
+        first = m.send(message(), SENDER, ["busy@x.example.id"])
+        second = m.send(message(), SENDER, ["full@x.example.id", "ok@x.example.id"])
+    assert sleeps == [1, 2]
+    assert first.deliveries[0].status == "deferred"
+    assert plain.handler.rcpt_attempts.count("busy@x.example.id") == 3
+    assert plain.handler.rcpt_attempts.count("full@x.example.id") == 1
+    deferred, sent = second.deliveries
+    assert (deferred.status, sent.status) == ("deferred", "sent")
+    assert deferred.detail.startswith("451 4.7.1") and "used up: the next run sends it" in \
+        deferred.detail
+
+
+def test_a_421_reply_to_rcpt_defers_everyone_and_marks_no_one_sent(plain: SmtpServer) -> None:
+    """smtplib stops at a 421 and closes: recipients after it were never asked."""
+    plain.handler.refuse["first@x.example.id"] = "421 4.3.2 service shutting down"
+    plain.handler.refuse_times["first@x.example.id"] = 1
+    sleeps = Sleeps()
+    with mailer(plain.port, sleep=sleeps) as m:
+        report = m.send(message(), SENDER, ["first@x.example.id", "second@x.example.id"])
+    assert [d.status for d in report.deliveries] == ["sent", "sent"] and sleeps == [1]
+    assert [d.rcpt_tos for d in plain.delivered] == [["first@x.example.id",
+                                                      "second@x.example.id"]]

@@ -43,15 +43,21 @@ def inactive_json(run_cli: Run, db: str, *args: str) -> list[dict[str, Any]]:
 def test_inactive_lists_sites_worst_first_as_json(run_cli: Run, db: str) -> None:
     data = inactive_json(run_cli, db)
     assert [(d["code"], d["reasons"][0]) for d in data] == [
-        (SIDODADI, "unreachable"), (TKP, "tidak_aktif"), (GOTONG, "content_flags"),
+        (GOTONG, "defaced"), (SIDODADI, "down_week"), (TKP, "tidak_aktif"),
         ("18.71.01.1002", "no_site")]
-    assert data[1]["details"][0]["evidence"][0]["text"].startswith("https://x.example.test/feed")
+    stale = data[2]["details"][0]
+    assert stale["evidence"][0]["text"].startswith("https://x.example.test/feed")
+    assert (stale["wording"], stale["severity"]) == ("p_stale", 50)
+    assert stale["summary"] == ("Situs tidak aktif: terakhir diperbarui 1 Januari 2026 (120 "
+                                "hari lalu)")
+    assert stale["action"] == "Unggah berita kegiatan kecamatan."
+    assert [d["rank"] for d in data] == sorted(d["rank"] for d in data)
     assert data[0]["review_status"] is None
 
 
 def test_inactive_filters_by_kecamatan_ignoring_case_and_spaces(run_cli: Run, db: str) -> None:
     assert [d["code"] for d in inactive_json(run_cli, db, "--kecamatan", "TANJUNG karang pusat")
-            ] == [TKP, GOTONG]
+            ] == [GOTONG, TKP]
     result = run_cli("inactive", "--db", db, "--kecamatan", "Atlantis")
     assert result.code == 2 and "Atlantis" in result.err
 
@@ -89,7 +95,7 @@ def test_csv_neutralises_formulas_and_terminal_escapes(run_cli: Run, db: str) ->
     assert result.code == 0
     rows = list(csv.DictReader(io.StringIO(result.out)))
     hostile = next(r for r in rows if r["code"] == GOTONG)
-    assert hostile["reasons"] == "content_flags"
+    assert hostile["reasons"] == "defaced"
     assert "\x1b" not in result.out
     cells = [cell for row in rows for cell in row.values()]
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
@@ -106,7 +112,9 @@ def test_table_shows_hostile_text_literally(run_cli: Run, db: str) -> None:
     assert "\x1b" not in result.out
     assert "[bold red]Gotong[/]" in result.out  # printed, not interpreted as markup
     assert "4 situs perlu tindakan" in result.out  # the language setting (default id)
-    assert result.out.index("Sidodadi") < result.out.index("Tanjungkarang Pusat")
+    # defaced first, then down all week, then tidak_aktif
+    assert (result.out.index("Gotong") < result.out.index("Sidodadi")
+            < result.out.index(f" {TKP} "))
 
 
 def test_days_must_be_positive(run_cli: Run, db: str) -> None:

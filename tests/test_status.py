@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from monitor.cli.status_cmd import status_lines
 from monitor.core import settings
@@ -74,6 +75,6 @@ def test_status_on_a_new_database(run_cli: Callable[..., object], sqlite_url: st
                      env={"MONITOR_REPORT_SCHEDULE": "", "MONITOR_RETENTION_SCHEDULE": ""})
     assert result.code == 0, result  # type: ignore[attr-defined]
     out = result.out  # type: ignore[attr-defined]
-    assert "last sweep: none yet" in out
+    assert "last sweep: none yet" in out and "does not exist" in out
     assert "sweep every target (monitor check)" in out and "weekly report" not in out
-    assert "report emails for " in out and "none recorded yet" in out
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # status never creates

@@ -58,6 +58,22 @@ BAD_ROWS: list[tuple[str, dict[str, str], str]] = [
     ("kelurahan without kecamatan row", {"kecamatan": "Atlantis"}, "kecamatan"),
     ("empty name", {"name": ""}, "name"),
     ("empty code", {"code": ""}, "code"),
+    ("unclosed IPv6 bracket", {"url": "http://[::1"}, "url"),
+    ("not an IP in brackets", {"url": "http://[zz]/"}, "url"),
+    ("port out of range", {"url": "http://kedaton.example.test:99999/"}, "url"),
+    ("login in url", {"url": "http://user:pass@kedaton.example.test/"}, "url"),
+    ("user in url", {"url": "https://admin@kedaton.example.test/"}, "url"),
+    ("285-character name", {"name": "Kelurahan " * 28 + "Ujung"}, "name"),
+    ("2001-character url", {"url": "https://kedaton.example.test/" + "a" * 1972}, "url"),
+    ("41-character code", {"code": "1" * 41}, "code"),
+    ("long email list", {"email": ";".join(f"staf{i}@sidodadi.example.test" for i in range(50))},
+     "email"),
+    ("same report file as Kedaton", {"level": "kecamatan", "name": "KEDATON!",
+                                     "kecamatan": "KEDATON!"}, "name"),
+    ("same name as Kedaton", {"level": "kecamatan", "name": "Ke Daton", "kecamatan": "Ke Daton"},
+     "name"),
+    ("kecamatan name without a letter", {"level": "kecamatan", "name": "!!!",
+                                         "kecamatan": "!!!"}, "name"),
 ]
 
 
@@ -101,3 +117,46 @@ def test_wrong_header_and_invalid_utf8_are_clear_errors(tmp_path: Path) -> None:
         load(path)
     with pytest.raises(TargetsError, match="cannot read"):
         load(tmp_path / "missing.csv")
+
+
+def test_malformed_urls_name_file_line_and_field_not_internal_error(
+    write_targets: Callable[..., Path], run_cli: Callable[..., object], tmp_path: Path
+) -> None:
+    bad = write_targets([*GOOD, {**GOOD[1], "code": "x1", "url": "http://[::1"}])
+    result = run_cli("check", "--targets", str(bad), "--db", f"sqlite:///{tmp_path / 'n.db'}")
+    assert result.code == 2, result  # type: ignore[attr-defined]
+    assert f"{bad}:4: url: 'http://[::1' is not a valid URL" in result.err  # type: ignore
+    assert "internal error" not in result.err  # type: ignore[attr-defined]
+    assert not (tmp_path / "n.db").exists()
+
+
+def test_one_city_row_at_most() -> None:
+    text = ("code,level,name,kecamatan,url,email\n"
+            "18.71,kota,Bandar Lampung,,,\n"
+            "18.72,kota,Metro,,,\n")
+    with pytest.raises(TargetsError) as info:
+        parse(text, "t.csv")
+    assert info.value.problems == [
+        "t.csv:3: level: a second kota row (the city is on line 2); there is one city"]
+
+
+def test_kecamatan_report_file_names_are_unique_and_short() -> None:
+    targets = parse("code,level,name,kecamatan,url,email\n"
+                    "1,kecamatan,Tanjungkarang Pusat,Tanjungkarang Pusat,,\n"
+                    "2,kecamatan,Tanjungkarang Barat,Tanjungkarang Barat,,\n")
+    assert len(targets) == 2
+    with pytest.raises(TargetsError) as info:
+        parse("code,level,name,kecamatan,url,email\n"
+              "1,kecamatan,Kedaton,Kedaton,,\n"
+              "2,kecamatan,KEDATON!,KEDATON!,,\n", "t.csv")
+    assert info.value.problems == ["t.csv:3: name: kecamatan 'KEDATON!' has the same report "
+                                   "file name (kedaton) as 'Kedaton' on line 2"]
+
+
+def test_an_alert_urls_column_and_other_extra_columns_are_accepted() -> None:
+    targets = parse("code,level,name,kecamatan,url,email,alert_urls,catatan\n"
+                    "1,kecamatan,Kedaton,Kedaton,,,tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/12345678;json://127.0.0.1/x,ok\n")
+    assert [t.code for t in targets] == ["1"]
+    with pytest.raises(TargetsError, match=r"t.csv:2: alert_urls: is 4001 characters long"):
+        parse("code,level,name,kecamatan,url,email,alert_urls\n"
+              f"1,kecamatan,Kedaton,Kedaton,,,{'x' * 4001}\n", "t.csv")

@@ -1,8 +1,10 @@
 """The admin page: the sites that need action, and a form to record a review on each.
 
 Flask with server-rendered Jinja templates (autoescape on for .html, so every string from a
-site or targets.csv is escaped) and no JavaScript. Reading goes through ``monitor.admin.review``,
-writing through ``monitor.store.reviews``: the page holds no SQL and no judgement of its own.
+site or targets.csv is escaped) and no JavaScript. Reading goes through ``monitor.verdicts``
+(the same verdict as the weekly reports and `monitor inactive`), wording through
+``monitor.report.wording``, writing through ``monitor.store.reviews``: the page holds no SQL
+and no judgement of its own.
 """
 
 from __future__ import annotations
@@ -19,26 +21,32 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from monitor.admin import security
-from monitor.admin.review import REASONS, needs_action
 from monitor.core.clock import Clock, system_clock
 from monitor.core.errors import UsageError
 from monitor.core.words import check_lang, format_datetime, has, t
+from monitor.report.wording import action_text, reason_text
 from monitor.store import Store
 from monitor.store.reviews import MAX_BY, MAX_NOTE, STATUSES, add_review, history
+from monitor.verdicts import Limits, Reason, Settings, needs_action
 
 log = logging.getLogger(__name__)
 DEFAULT_DAYS = 7
 
 
 def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[str] = (),
-               clock: Clock = system_clock, lang: str = "id") -> Flask:
+               clock: Clock = system_clock, settings: Settings | None = None,
+               lang: str = "id") -> Flask:
     """``allowed_hosts`` (``host:port``, lower case) limits the Host header; empty: any.
+    ``settings`` give the verdicts' limits (``cert_warn_days``...; default: the defaults).
     Every word on the page comes from the wording catalogue in ``lang`` (core.words)."""
+    limits = Limits.from_settings(settings)
     app = Flask(__name__)
     app.config.update(SECRET_KEY=secrets.token_bytes(32), SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", MAX_CONTENT_LENGTH=64 * 1024)
     check_lang(lang)
-    app.jinja_env.filters.update(wib=partial(_wib, lang), http_url=_http_url)
+    app.jinja_env.filters.update(wib=partial(_wib, lang), http_url=_http_url,
+                                 reason_text=partial(_reason, lang),
+                                 action_text=partial(_action, lang))
     app.jinja_env.globals.update(_=partial(t, lang), lang=lang, reason_label=partial(
         _reason_label, lang))
     app.jinja_env.globals.update(csrf_token=security.csrf_token, STATUSES=STATUSES,
@@ -62,7 +70,7 @@ def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[st
 
     @app.get("/")
     def index() -> tuple[str, int]:
-        return _render_list(store, clock, lang)
+        return _render_list(store, clock, limits, lang)
 
     @app.post("/review")
     def record() -> BaseResponse | tuple[str, int]:
@@ -71,7 +79,7 @@ def create_app(store: Store, *, password: str = "", allowed_hosts: Collection[st
             add_review(store, code, request.form.get("status", ""),
                        request.form.get("note", ""), request.form.get("by", ""), clock())
         except UsageError as exc:
-            return _render_list(store, clock, lang, error=str(exc), status=400)
+            return _render_list(store, clock, limits, lang, error=str(exc), status=400)
         flash(t(lang, "adm_recorded", code=code))
         target = url_for("index") + _query(_filters()) + f"#site-{quote(code)}"
         return redirect(target, 303)
@@ -95,20 +103,29 @@ def _query(filters: dict[str, str]) -> str:
     return "?" + urlencode(filters) if filters else ""
 
 
-def _render_list(store: Store, clock: Clock, lang: str, *, error: str = "",
+def _render_list(store: Store, clock: Clock, limits: Limits, lang: str, *, error: str = "",
                  status: int = 200) -> tuple[str, int]:
     filters = _filters()
     items: list[Any] = []
     try:
         days = int(filters.get("days", DEFAULT_DAYS))
-        items = needs_action(store, clock(), days=days, kecamatan=filters.get("kecamatan"))
+        items = needs_action(store, clock(), days=days, kecamatan=filters.get("kecamatan"),
+                             limits=limits)
     except ValueError:
         error, status = t(lang, "adm_bad_days"), 400
     except UsageError as exc:
         error, status = str(exc), 400
     kecamatan = sorted({s.kecamatan for s in store.sites() if s.kecamatan})
     return render_template("index.html", items=items, error=error, filters=filters,
-                           kecamatan_names=kecamatan, reasons=REASONS), status
+                           kecamatan_names=kecamatan), status
+
+
+def _reason(lang: str, reason: Reason, level: str) -> str:
+    return reason_text(reason, lang, level)
+
+
+def _action(lang: str, reason: Reason, level: str) -> str:
+    return action_text(reason, lang, level)
 
 
 def _wib(lang: str, value: datetime | None) -> str:

@@ -15,6 +15,7 @@ from monitor.admin.app import create_app
 from monitor.core.clock import Clock, system_clock
 from monitor.core.errors import ConfigError
 from monitor.store import Store
+from monitor.verdicts import Settings
 
 
 def is_loopback(host: str) -> bool:
@@ -32,7 +33,8 @@ def loopback_hosts(port: int) -> frozenset[str]:
 
 
 def build_server(store: Store, host: str, port: int, password: str,
-                 clock: Clock = system_clock, lang: str = "id") -> BaseWSGIServer:
+                 clock: Clock = system_clock, settings: Settings | None = None,
+                 lang: str = "id") -> BaseWSGIServer:
     """Bind first (port 0 picks a free one), then build the app for the real port."""
     local = is_loopback(host)
     if not local and not password:
@@ -45,7 +47,7 @@ def build_server(store: Store, host: str, port: int, password: str,
                           f"{exc.strerror or exc}") from None
     allowed = loopback_hosts(server.server_port) if local else frozenset()
     server.app = create_app(store, password=password, allowed_hosts=allowed, clock=clock,
-                            lang=lang)
+                            settings=settings, lang=lang)
     return server
 
 

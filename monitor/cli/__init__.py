@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from monitor import __version__
 from monitor.cli import (
     admin_cmd,
+    alerts_cmd,
     check,
     config_cmd,
     demo_cmd,
@@ -58,6 +59,7 @@ COMMANDS: tuple[click.Command, ...] = (
     prune_cmd.prune,
     status_cmd.status,
     demo_cmd.demo,
+    alerts_cmd.alerts,
 )
 for _command in COMMANDS:
     cli.add_command(_command)

@@ -19,7 +19,7 @@ def admin(db: str | None, host: str, port: int) -> None:
     """A small web page listing the sites that need action, with a form to record a review."""
     config = load_config()
     store = open_store(config, db)
-    server = build_server(store, host, port, config.admin_password,
+    server = build_server(store, host, port, config.admin_password, settings=config,
                           lang=config.lang if config.lang in LANGS else "id")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"monitor admin on http://{shown}:{server.server_port}/ (Ctrl+C stops it)",

@@ -21,7 +21,7 @@ from monitor.cli.common import (
 )
 from monitor.cli.table import print_rows
 from monitor.core.errors import UsageError
-from monitor.core.settings import Config
+from monitor.core.settings import BY_NAME, Config
 from monitor.core.words import LANGS, t, word
 from monitor.service.audit_plan import browser_due, check_mode
 from monitor.service.jobs import Progress, run_sweep
@@ -30,12 +30,12 @@ from monitor.sweep.sweeper import SiteResult, SweepOptions
 
 
 def sweep_options(config: Config, timeout: float | None, concurrency: int | None) -> SweepOptions:
-    timeout = timeout if timeout is not None else config.timeout
-    concurrency = concurrency if concurrency is not None else config.concurrency
-    if timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
-    if concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
+    """The sweep's options; --timeout and --concurrency obey the same limits as the settings
+    (``--timeout nan`` is refused like ``MONITOR_TIMEOUT=nan``)."""
+    timeout = config.timeout if timeout is None else BY_NAME["timeout"].convert(
+        timeout, "--timeout")
+    concurrency = config.concurrency if concurrency is None else BY_NAME["concurrency"].convert(
+        concurrency, "--concurrency")
     return SweepOptions(
         timeout=timeout, concurrency=concurrency, per_host=config.per_host,
         max_bytes=int(config.max_body_mb * 1_000_000), retry_pause=config.retry_pause,
@@ -88,9 +88,10 @@ def check(targets_path: str | None, db: str | None, timeout: float | None,
     unknown = [c for c in only if c not in codes]
     if unknown:
         raise UsageError(f"--only: unknown code(s) {', '.join(unknown)} (not in targets.csv)")
+    options = sweep_options(config, timeout, concurrency)  # bad options: before the database
     store = open_store(config, db, create=True)
     browser = browser or config.browser or browser_due(store, mode, datetime.now(UTC))
-    options = replace(sweep_options(config, timeout, concurrency), browser=browser)
+    options = replace(options, browser=browser)
     count = len(only) if only else len(targets)
     context = ssl_context_for(config.ca_bundle)  # a bad CA file is a usage error, early
     with progress_bar(count) as progress:

@@ -10,8 +10,12 @@ from typing import Any, TypeVar
 
 import click
 
+from monitor.checks.content.vocab import vocabulary
 from monitor.core import settings
+from monitor.core.errors import ConfigError
+from monitor.core.tls import ssl_context_for
 from monitor.store import Store, open_engine
+from monitor.sweep.address import trusting
 from monitor.targets import loader as targets
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,7 +46,29 @@ def only_codes(only: tuple[str, ...], more_codes: tuple[str, ...]) -> tuple[str,
 
 
 def load_config() -> settings.Config:
-    return settings.load()
+    """Every setting checked at start, the files they name parsed too: a bad value stops the
+    command (exit 2, one line naming the setting and its source) before anything is fetched
+    or stored. A spam words file that fails later would silently turn gambling detection off
+    on every site."""
+    config = settings.load()
+    check_files(config)
+    return config
+
+
+def check_files(config: settings.Config) -> None:
+    """The files settings name are read now, as the code that uses them will read them."""
+    checks: tuple[tuple[str, Callable[[str], object]], ...] = (
+        ("spam_patterns_file", vocabulary), ("ca_bundle", ssl_context_for),
+        ("trusted_networks", trusting))
+    for name, parse in checks:
+        value = str(config.get(name))
+        if not value:
+            continue
+        try:
+            parse(value)
+        except ConfigError as exc:
+            detail = str(exc).removeprefix(f"setting {name}: ")
+            raise ConfigError(f"{config.sources[name]}: setting {name!r}: {detail}") from None
 
 
 def open_store(config: settings.Config, db: str | None, *, create: bool = False) -> Store:

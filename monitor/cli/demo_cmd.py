@@ -23,6 +23,12 @@ def demo(folder: Path, lang: str) -> None:
     run = run_demo(folder, lang=lang)
     for summary in run.sweeps:
         click.echo(f"  {summary.line()}")
+    if run.alerts:
+        first = run.alerts[0]
+        click.echo(f"\n{len(run.alerts)} alerts went to the demo's webhook channel (set "
+                   "MONITOR_ALERT_URLS to tgram://... for Telegram). The first one:\n")
+        click.echo("  " + "\n  ".join([str(first.get("title", "")),
+                                        *str(first.get("message", "")).splitlines()]))
     db = f"--db {run.db_url}"
     week = f"{run.year}-W{run.week:02d}"
     me = command_name()
@@ -30,6 +36,7 @@ def demo(folder: Path, lang: str) -> None:
                f"  {run.city_report.resolve().as_uri() if run.city_report else '-'}\n"
                f"\nThe demo's files are in {folder}/ (targets.csv, monitor.db, reports/). "
                f"Try:\n  {me} status {db}\n  {me} export {db} --format csv\n"
+               f"  {me} alerts {db}\n"
                f"  MONITOR_MAIL_FROM=monitor@example.go.id {me} email {db} --week {week} "
                f"--dry-run --reports-dir {folder}/reports --outbox {folder}/outbox")
 

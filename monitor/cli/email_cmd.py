@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import ssl
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,6 +10,8 @@ from monitor.cli.common import db_option, load_config, only_codes, only_option, 
 from monitor.core.clock import last_complete_week, system_clock
 from monitor.core.errors import ConfigError, MailError, UsageError
 from monitor.core.settings import Config
+from monitor.core.tls import ssl_context_for
+from monitor.core.weeks import parse_week
 from monitor.core.words import t
 from monitor.mail import job as mail_job
 from monitor.mail.job import MailOptions, split_addresses
@@ -21,22 +20,10 @@ from monitor.mail.smtp import Mailer, SmtpSettings
 from monitor.report.pdf import PdfPrinter
 from monitor.targets.loader import email_problem
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
-
-def parse_week(text: str | None) -> tuple[int, int]:
-    """``YYYY-Www`` (ISO week), default the last complete week in Asia/Jakarta."""
-    if text is None:
-        return last_complete_week(system_clock())
-    match = _WEEK.match(text.strip())
-    try:
-        if match is None:
-            raise ValueError
-        year, week = int(match[1]), int(match[2])
-        date.fromisocalendar(year, week, 1)
-    except ValueError:
-        raise UsageError(f"--week {text!r} is not an ISO week like 2026-W47") from None
-    return year, week
+def week_or_last(text: str | None) -> tuple[int, int]:
+    """``--week`` (ISO week), default the last complete week in Asia/Jakarta."""
+    return last_complete_week(system_clock()) if text is None else parse_week(text)
 
 
 def mail_options(config: Config, dry_run: bool, force: bool,
@@ -62,22 +49,12 @@ def mail_options(config: Config, dry_run: bool, force: bool,
                        only=only, contact=contact)
 
 
-def smtp_context(config: Config) -> ssl.SSLContext:
-    """The system's trusted CAs, plus ``ca_bundle`` (e.g. a local government CA)."""
-    context = ssl.create_default_context()
-    if config.ca_bundle:
-        try:
-            context.load_verify_locations(cafile=config.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"ca_bundle {config.ca_bundle}: cannot load: {exc}") from None
-    return context
-
-
 def new_mailer(config: Config) -> Mailer:
     settings = SmtpSettings(host=config.smtp_host.strip(), port=config.smtp_port,
                             security=config.smtp_security.strip().lower(),
                             user=config.smtp_user, password=config.smtp_password)
-    return Mailer(settings, ssl_context=smtp_context(config))
+    return Mailer(settings, ssl_context=ssl_context_for(config.ca_bundle),
+                  retry_budget=config.smtp_retry_budget)
 
 
 @click.command()
@@ -99,7 +76,7 @@ def email(db: str | None, week: str | None, dry_run: bool, only: tuple[str, ...]
     """Send each kecamatan's weekly report (its PDF when Chromium is installed)."""
     only = only_codes(only, more_codes)
     config = load_config()
-    year, number = parse_week(week)
+    year, number = week_or_last(week)
     options = mail_options(config, dry_run, force, only, outbox)
     mailer = None if dry_run else new_mailer(config)  # settings checked before any work
     store = open_store(config, db)

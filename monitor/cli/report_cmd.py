@@ -3,33 +3,18 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from monitor.cli.common import db_option, load_config, open_store
 from monitor.core.clock import last_complete_week
-from monitor.core.errors import ConfigError, UsageError
+from monitor.core.errors import ConfigError
+from monitor.core.weeks import parse_week
 from monitor.report import write_week
 from monitor.report.i18n import LANGS, t
 from monitor.report.pdf import PdfPrinter
-
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def parse_week(text: str) -> tuple[int, int]:
-    """'2026-W47' -> (2026, 47); a week that does not exist (2026-W54) is a usage error."""
-    match = _WEEK.match(text.strip())
-    if match is None:
-        raise UsageError(f"--week {text!r}: expected YYYY-Www, e.g. 2026-W47")
-    year, week = int(match.group(1)), int(match.group(2))
-    try:
-        date.fromisocalendar(year, week, 1)
-    except ValueError:
-        raise UsageError(f"--week {text}: {year} has no ISO week {week}") from None
-    return year, week
 
 
 @click.command()

@@ -13,22 +13,24 @@ import getpass
 import io
 import json
 import re
+from typing import Any
 
 import click
 
-from monitor.admin.review import ActionItem, needs_action
 from monitor.cli.common import db_option, load_config, open_store
 from monitor.cli.table import print_rows
 from monitor.core.clock import iso_jakarta, system_clock
+from monitor.core.csvcells import csv_cell
 from monitor.core.errors import UsageError
 from monitor.core.words import LANGS, format_date, has, t
+from monitor.report.wording import action_text, reason_text
 from monitor.store.reviews import STATUSES, add_review, history
+from monitor.verdicts import Limits, SiteVerdict, needs_action
 
-CSV_FIELDS = ("code", "level", "name", "kecamatan", "url", "reasons", "summary", "evidence",
-              "activity", "days_since_update", "last_update", "checked_at", "review_status",
-              "reopened", "review_note", "review_by", "reviewed_at")
+CSV_FIELDS = ("code", "level", "name", "kecamatan", "url", "rank", "reasons", "summary",
+              "evidence", "activity", "days_since_update", "last_update", "checked_at",
+              "review_status", "reopened", "review_note", "review_by", "reviewed_at")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean(text: str) -> str:
@@ -36,8 +38,33 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def csv_row(item: ActionItem) -> dict[str, str]:
-    data = item.as_dict()
+def as_dict(item: SiteVerdict, lang: str) -> dict[str, Any]:
+    """Plain data for JSON: times as ISO 8601 Asia/Jakarta, like the SPEC export; each reason
+    with its kind, severity, wording id, words in ``lang``, suggested action and evidence."""
+    site, newest, verdict = item.site, item.newest, item.verdict
+    review = verdict.review
+    return {
+        "code": site.code, "level": site.level, "name": site.name,
+        "kecamatan": site.kecamatan, "url": site.url,
+        "checked_at": iso_jakarta(newest.checked_at) if newest else None,
+        "activity": verdict.activity,
+        "days_since_update": newest.days_since_update if newest else None,
+        "last_update": newest.last_update if newest else None,
+        "rank": verdict.rank, "severity": verdict.severity, "reasons": verdict.kinds,
+        "details": [{"reason": r.kind, "severity": r.severity, "wording": r.wording,
+                     "summary": reason_text(r, lang, site.level),
+                     "action": action_text(r, lang, site.level),
+                     "evidence": [vars(e) for e in r.evidence]} for r in verdict.reasons],
+        "review_status": review.shown_status if review else None,
+        "reopened": verdict.reopened,
+        "review_note": review.note if review else None,
+        "review_by": review.by if review else None,
+        "reviewed_at": iso_jakarta(review.created_at) if review else None,
+    }
+
+
+def csv_row(item: SiteVerdict, lang: str) -> dict[str, str]:
+    data = as_dict(item, lang)
     evidence = [f"{e['rule']} {e['url'] or ''} {e['text']}".strip()
                 for d in data["details"] for e in d["evidence"]]
     row = {name: data.get(name) for name in CSV_FIELDS}
@@ -48,36 +75,31 @@ def csv_row(item: ActionItem) -> dict[str, str]:
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = clean(str(value))
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return csv_cell(clean(value) if isinstance(value, str) else value)
 
 
-def to_csv(items: list[ActionItem]) -> str:
+def to_csv(items: list[SiteVerdict], lang: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_row(i) for i in items)
+    writer.writerows(csv_row(i, lang) for i in items)
     return buffer.getvalue()
 
 
-def print_table(items: list[ActionItem], lang: str = "id") -> None:
+def print_table(items: list[SiteVerdict], lang: str = "id") -> None:
     headers = [t(lang, k) for k in ("cli_code", "cli_name", "cli_kecamatan", "cli_reasons",
                                     "evidence_raw", "cli_review")]
     rows = []
     for item in items:
-        review = item.review
+        site, review = item.site, item.verdict.review
         status = "-" if review is None else (
             f"{t(lang, 'review_reopened') if review.reopened else t(lang, 'rv_' + review.status)}"
             f" {format_date(review.created_at, lang, weekday=False)}: {review.note}")
-        first = item.reasons[0].evidence[:1]
+        first = item.verdict.reasons[0].evidence[:1]
         proof = " ".join(f"{e.url or ''} {e.text}" for e in first)
-        why = "; ".join(t(lang, f"rs_{r.key}") if has(lang, f"rs_{r.key}") else r.key
-                        for r in item.reasons)
-        rows.append([clean(v) for v in (item.code, item.name, item.kecamatan or "-", why,
+        why = "; ".join(t(lang, f"rs_{r.kind}") if has(lang, f"rs_{r.kind}") else r.kind
+                        for r in item.verdict.reasons)
+        rows.append([clean(v) for v in (site.code, site.name, site.kecamatan or "-", why,
                                         proof, status)])
     print_rows(headers, rows)
     click.echo(t(lang, "cli_count", n=len(items)))
@@ -86,7 +108,7 @@ def print_table(items: list[ActionItem], lang: str = "id") -> None:
 @click.command()
 @db_option
 @click.option("--days", type=int, default=7, show_default=True, metavar="N",
-              help="Look at the sweeps of the last N days ('unreachable' means in all of them).")
+              help="Judge the sweeps of the last N days ('down_week': down in all of them).")
 @click.option("--kecamatan", metavar="NAME", default=None,
               help="Only this kecamatan (case and spaces ignored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
@@ -94,14 +116,17 @@ def print_table(items: list[ActionItem], lang: str = "id") -> None:
 def inactive(db: str | None, days: int, kecamatan: str | None, fmt: str) -> None:
     """The sites that need action, worst first, with the reason, evidence and last review."""
     config = load_config()
+    lang = config.lang if config.lang in LANGS else "id"
     store = open_store(config, db)
-    items = needs_action(store, system_clock(), days=days, kecamatan=kecamatan)
+    items = needs_action(store, system_clock(), days=days, kecamatan=kecamatan,
+                         limits=Limits.from_settings(config))
     if fmt == "json":
-        click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([as_dict(i, lang) for i in items], ensure_ascii=False, indent=2,
+                              default=str))
     elif fmt == "csv":
-        click.echo(to_csv(items), nl=False)
+        click.echo(to_csv(items, lang), nl=False)
     else:
-        print_table(items, config.lang if config.lang in LANGS else "id")
+        print_table(items, lang)
 
 
 def _default_by() -> str:

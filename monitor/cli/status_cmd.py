@@ -11,8 +11,10 @@ import click
 from monitor.cli.common import command_name, db_option, load_config, open_store
 from monitor.core.clock import as_utc, last_complete_week, system_clock, to_jakarta
 from monitor.core.settings import Config
+from monitor.core.weeks import format_week
 from monitor.service import scheduler
 from monitor.store import Store, Sweep, safe_url
+from monitor.store.db import NoSchemaError
 from monitor.store.emails import week_rows
 from monitor.store.locks import lock_holder
 
@@ -59,7 +61,7 @@ def schedule_lines(config: Config, now: datetime) -> list[str]:
 
 def email_lines(store: Store, now: datetime) -> list[str]:
     year, week = last_complete_week(now)
-    label = f"{year}-W{week:02d}"
+    label = format_week(year, week)
     rows = week_rows(store, label)
     if not rows:
         return [f"report emails for {label}: none recorded yet"]
@@ -85,7 +87,14 @@ def status(db: str | None) -> None:
     """The last sweep, a sweep running now, the next scheduled jobs and the last emails."""
     config = load_config()
     url = db or config.db
-    store = open_store(config, url, create=True)  # a new install: 'none yet'
+    try:
+        store = open_store(config, url)  # a reading command: never creates nor migrates
+    except NoSchemaError as exc:  # a new install: say so, and what will run
+        click.echo(f"database: {safe_url(url)}")
+        click.echo(f"last sweep: none yet: {exc}")
+        for line in schedule_lines(config, system_clock()):
+            click.echo(line)
+        return
     click.echo(f"database: {safe_url(url)}")
     for line in status_lines(store, config, system_clock()):
         click.echo(line)

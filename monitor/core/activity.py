@@ -1,11 +1,13 @@
 """The SPEC's activity words, from the age of the newest real content update.
 
-``aktif``: updated within ``aktif_days`` (30); ``kurang_aktif``: within ``kurang_aktif_days``
-(90); ``tidak_aktif``: older, or reachable with no evidence of any update;
+``aktif``: updated within the ``aktif_days`` setting (30); ``kurang_aktif``: within
+``kurang_aktif_days`` (90); ``tidak_aktif``: older, or reachable with no evidence of any update;
 ``tidak_diketahui``: never reached and no earlier evidence; ``tidak_ada_situs``: no website.
 """
 
 from __future__ import annotations
+
+from monitor.core.settings import DEFAULTS
 
 AKTIF = "aktif"
 KURANG_AKTIF = "kurang_aktif"
@@ -21,8 +23,8 @@ def classify(
     has_site: bool,
     reachable: bool,
     days_since_update: int | None,
-    aktif_days: int = 30,
-    kurang_aktif_days: int = 90,
+    aktif_days: int = DEFAULTS.aktif_days,
+    kurang_aktif_days: int = DEFAULTS.kurang_aktif_days,
 ) -> str:
     """``days_since_update`` may come from an earlier sweep when the site is down now."""
     if not has_site:

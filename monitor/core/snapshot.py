@@ -25,10 +25,15 @@ class Request:
     url: str
     user_agent: str | None = None  # None: the monitor's own User-Agent
     max_bytes: int = 2_000_000
+    headers: tuple[tuple[str, str], ...] = ()  # more request headers (a visitor's Referer)
+    follow: bool = True  # False: stop at the first redirect and record where it points
 
     @property
     def key(self) -> str:
-        return self.url if self.user_agent is None else f"{self.url} [UA: {self.user_agent}]"
+        key = self.url if self.user_agent is None else f"{self.url} [UA: {self.user_agent}]"
+        if self.headers:
+            key += " [" + "; ".join(f"{k}: {v}" for k, v in self.headers) + "]"
+        return key if self.follow else key + " [no redirects]"
 
 
 @dataclass(frozen=True)

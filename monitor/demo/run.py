@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from monitor.core.errors import UsageError
 from monitor.core.words import MONTHS
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page, Route
 from monitor.demo.pages import DEVICE, RESPONSIVE_CSS
+from monitor.demo.receiver import Receiver
 from monitor.service.jobs import SweepSummary, run_sweep
 from monitor.store import Store
 from monitor.sweep.sweeper import SweepOptions
@@ -166,6 +167,7 @@ class DemoRun:
     week: int
     sweeps: list[SweepSummary]
     city_report: Path | None
+    alerts: tuple[dict[str, Any], ...] = ()  # what the demo's alert channel received
 
 
 def write_targets(path: Path, fleet: Fleet) -> Path:
@@ -186,7 +188,7 @@ def shifted_clock(start: datetime) -> Callable[[], datetime]:
 
 def default_options() -> dict[str, Any]:
     """Every setting at its default: the demo does not depend on the user's monitor.toml."""
-    return {s.name: s.default if s.kind is str else s.kind(s.default) for s in settings.SETTINGS}
+    return dict(settings.DEFAULTS.values)  # converted as settings are (bool("false") is True)
 
 
 MARKER = ".monitor-demo"
@@ -222,7 +224,11 @@ def run_demo(folder: Path, *, now: datetime | None = None, lang: str = "id") -> 
                            check_options=default_options())
     sites = [fleet_site(a, monday, lambda: state["sweep"]) for a in AREAS if a.kind != "none"]
     summaries = []
-    with Fleet(sites) as fleet:
+    # Alerts go to a webhook receiver on loopback (an Apprise json:// channel) so the demo
+    # shows what a Telegram group would get, with no account and no internet.
+    with Fleet(sites) as fleet, Receiver() as inbox:
+        options = replace(options, check_options={**options.check_options,
+                                                  "alert_urls": inbox.apprise_url})
         targets_path = write_targets(folder / "targets.csv", fleet)
         loaded = targets.load(targets_path)
         for number, offset in enumerate(SWEEPS):
@@ -231,8 +237,9 @@ def run_demo(folder: Path, *, now: datetime | None = None, lang: str = "id") -> 
                                 clock=shifted_clock(start + offset))
             log.info("%s", summary.line())
             summaries.append(summary)
+        received = tuple(inbox.messages)
     city = write_report(store, folder / "reports", year, week, lang=lang)
-    return DemoRun(folder, targets_path, db_url, year, week, summaries, city)
+    return DemoRun(folder, targets_path, db_url, year, week, summaries, city, received)
 
 
 def write_report(store: Store, out_dir: Path, year: int, week: int, *, lang: str) -> Path:

@@ -17,6 +17,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from monitor.core.csvcells import formula_safe
 from monitor.discover.run import Discovery
 
 COLUMNS = ("code", "level", "name", "kecamatan", "url", "found_by", "confidence", "evidence")
@@ -26,7 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 def safe_cell(value: str) -> str:
     text = _CONTROL.sub(" ", value)[:CELL_CHARS]
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return formula_safe(text)
 
 
 def render(discovery: Discovery) -> str:

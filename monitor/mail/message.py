@@ -20,7 +20,7 @@ import mimetypes
 import unicodedata
 from collections.abc import Sequence, Sized
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -31,6 +31,7 @@ import jinja2
 
 from monitor.core.clock import system_clock, to_jakarta
 from monitor.core.errors import MonitorError
+from monitor.core.weeks import parse_week, week_days
 from monitor.core.words import LANGS, format_date, t
 
 MAX_ATTACHMENT_BYTES = 10_000_000
@@ -125,12 +126,6 @@ def area_name(name: str, lang: str) -> str:
     return f"{word} {clean}"
 
 
-def parse_week(week: str) -> tuple[int, int]:
-    """'2026-W47' -> (2026, 47)."""
-    year, _, number = week.partition("-W")
-    return int(year), int(number)
-
-
 def week_label(week: str, lang: str) -> str:
     year, number = parse_week(week)
     return t(lang, "mail_week", week=number, year=year)
@@ -182,8 +177,7 @@ class Bodies:
 def bodies(report: KecamatanReport, week: str, lang: str,
            contact: Contact | None = None) -> Bodies:
     """The plain-text and HTML bodies; every value from the report is escaped by Jinja."""
-    year, number = parse_week(week)
-    start, end = date.fromisocalendar(year, number, 1), date.fromisocalendar(year, number, 7)
+    start, end = week_days(*parse_week(week))
     n_action = count(report.needs_action)
     name = one_line(report.name)
     summary = [one_line(line, 500) for line in report.summary]

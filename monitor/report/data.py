@@ -2,8 +2,9 @@
 
 ``build(week_input, ...)`` is a pure function of the rows read by ``source.load_week``: per
 site, the uptime over every sweep of the week, daily up/down, median and p95 response time
-and the latest verdicts; then problems (``problems.judge``), per-kecamatan tables, ranking,
-week-over-week change and the city headline. A site added mid-week is judged on the sweeps
+and the latest verdicts; then what needs action (``monitor.verdicts``, the same verdict as
+`monitor inactive` and the admin page), per-kecamatan tables, ranking, week-over-week change
+and the city headline. A site added mid-week is judged on the sweeps
 since it was added; a site with no URL is "belum punya situs", a state, not an error.
 """
 
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from monitor import __version__
-from monitor.admin.review import review_state
 from monitor.core.clock import as_utc, jakarta_date
 from monitor.core.names import name_key, slug
 from monitor.report.evidence import sentence
@@ -38,12 +38,13 @@ from monitor.report.model import (
     WeekOverWeek,
     WeekReport,
 )
-from monitor.report.problems import judge, site_score
 from monitor.report.source import WeekInput
+from monitor.report.wording import problems
 from monitor.store import Result, Site
 from monitor.store.models import Review
+from monitor.verdicts import Limits, ReviewState, judge, worst_first
 
-__all__ = ["build", "thresholds_from", "site_week", "headline", "percentile"]
+__all__ = ["build", "thresholds_from", "site_week", "site_score", "headline", "percentile"]
 
 SUMMARY_PROBLEMS = 5  # problem lines in a kecamatan's email summary
 
@@ -81,13 +82,7 @@ def contact_from(options: Mapping[str, Any]) -> Contact:
 
 def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
     """The limits from settings (``aktif_days``...); missing ones keep their defaults."""
-    base = Thresholds()
-    return Thresholds(
-        aktif_days=int(options.get("aktif_days", base.aktif_days)),
-        kurang_aktif_days=int(options.get("kurang_aktif_days", base.kurang_aktif_days)),
-        cert_warn_days=int(options.get("cert_warn_days", base.cert_warn_days)),
-        unstable_pct=float(options.get("unstable_pct", base.unstable_pct)),
-    )
+    return Limits.from_settings(options)
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
@@ -133,14 +128,27 @@ def _site_weeks(sites: Sequence[Site], rows: Iterable[tuple[Site, Result]], peri
     for site in sites:
         results = sorted(by_code.get(site.code, []), key=lambda r: as_utc(r.checked_at))
         week = site_week(site, results, period, lang)
-        findings = results[-1].findings if results and isinstance(results[-1].findings,
-                                                                  dict) else {}
-        week = replace(week, review=_review(reviews.get(site.code), lang, site, results))
-        problems = judge(week, findings, lang, limits)
+        verdict = judge(site, results, reviews.get(site.code), limits)
+        week = replace(week, activity=verdict.activity or week.activity, verdict=verdict,
+                       review=_review(verdict.review, lang))
+        found = problems(verdict, lang, site.level)
         week = replace(week, problems=tuple(replace(p, plain=p.plain or sentence(p, week, lang))
-                                            for p in problems))
+                                            for p in found))
         out[site.code] = replace(week, score=site_score(week))
     return out
+
+
+def site_score(site: SiteWeek) -> int:
+    """0-100, to rank kecamatan: 40 availability (uptime share), 30 activity (aktif 30,
+    kurang_aktif 15), 20 mobile-friendly, 10 valid HTTPS. No website or a content flag
+    scores 0."""
+    if not site.has_site or site.content_flags or site.uptime_pct is None:
+        return 0
+    score = 40 * site.uptime_pct / 100
+    score += {"aktif": 30, "kurang_aktif": 15}.get(site.activity, 0)
+    score += 20 if site.mobile_friendly else 0
+    score += 10 if site.https else 0
+    return round(score)
 
 
 def site_week(site: Site, results: Sequence[Result], period: Period, lang: str) -> SiteWeek:
@@ -221,11 +229,9 @@ def _screenshot(findings: Any) -> Path | None:
     return None
 
 
-def _review(review: Review | None, lang: str, site: Site,
-            results: Sequence[Result]) -> ReviewInfo | None:
-    """The newest review; ``reopened`` when this week's sweeps after a ``selesai`` still
-    find a reason for action (monitor.admin.review, the same rule as `monitor inactive`)."""
-    state = review_state(review, site, results[-1] if results else None, results)
+def _review(state: ReviewState | None, lang: str) -> ReviewInfo | None:
+    """The newest review as the verdict saw it (``reopened``: a later sweep contradicts a
+    ``selesai``)."""
     if state is None:
         return None
     return ReviewInfo(state.status, t(lang, f"rv_{state.status}"), state.note, state.by,
@@ -256,8 +262,10 @@ def _counter(sites: Sequence[SiteWeek]) -> Any:
 
 
 def _worst_first(sites: Iterable[SiteWeek]) -> tuple[SiteWeek, ...]:
-    flagged = [s for s in sites if s.needs_action]
-    return tuple(sorted(flagged, key=lambda s: (-s.severity, -len(s.problems), s.code)))
+    """The sites that need action in the verdicts' one order."""
+    by_code = {s.code: s for s in sites}
+    order = worst_first(s.verdict for s in by_code.values() if s.verdict is not None)
+    return tuple(by_code[v.code] for v in order)
 
 
 def _worst_words(site: SiteWeek | None) -> str:

@@ -8,6 +8,7 @@ facts the report already holds are used; no English from a library or a site is 
 
 from __future__ import annotations
 
+from monitor.core.activity import KURANG_AKTIF, TIDAK_AKTIF
 from monitor.core.words import format_date, format_datetime, has, t, word
 from monitor.report.model import Problem, SiteWeek
 
@@ -26,7 +27,7 @@ def sentence(problem: Problem, site: SiteWeek, lang: str) -> str:
                  total=site.checks)
     if kind == "unstable":
         return t(lang, "ev_unstable", up=site.up_checks, total=site.checks)
-    if kind in ("stale", "less_active"):
+    if kind in (TIDAK_AKTIF, KURANG_AKTIF):
         if site.last_update is None:
             return t(lang, "ev_stale_unknown")
         source = site.last_update_source or "other"
@@ -37,7 +38,11 @@ def sentence(problem: Problem, site: SiteWeek, lang: str) -> str:
         return t(lang, "ev_judi", where=_where(problem, lang))
     if kind in _FLAG_KINDS:
         return t(lang, "ev_flag", flag=word(lang, "f", kind))
-    if kind == "not_mobile":
+    if kind == "other_flag":
+        return t(lang, "ev_other_flag")
+    if kind == "verification_tag":
+        return t(lang, "ev_verification_tag")
+    if kind == "not_mobile_friendly":
         said = [t(lang, f"ms_{i}") for i in site.mobile_issues if has(lang, f"ms_{i}")]
         return " ".join(said) or t(lang, "ev_mobile_none")
     if kind == "cert":

@@ -9,6 +9,7 @@ from typing import Any
 
 from monitor.core.activity import TIDAK_ADA_SITUS, TIDAK_DIKETAHUI
 from monitor.core.clock import as_utc, iso_jakarta
+from monitor.core.csvcells import csv_cell
 from monitor.store import Result, Site
 
 FIELDS = (
@@ -51,15 +52,5 @@ def to_csv(records: list[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
     for rec in records:
-        writer.writerow([_cell(rec[f]) for f in FIELDS])
+        writer.writerow([csv_cell(rec[f]) for f in FIELDS])  # page text: no formulas
     return buffer.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from monitor.verdicts import Limits, Verdict
+
 
 @dataclass(frozen=True)
 class EvidenceItem:
@@ -44,7 +46,8 @@ class DayCount:
 
 @dataclass(frozen=True)
 class ReviewInfo:
-    """The newest admin review of a site (issue 9 may set ``reopened``)."""
+    """The newest admin review of a site; ``reopened``: a later sweep contradicts a
+    ``selesai`` (monitor.verdicts)."""
 
     status: str
     label: str
@@ -90,7 +93,8 @@ class SiteWeek:
     added_on: date | None  # first seen during this week
     review: ReviewInfo | None = None
     problems: tuple[Problem, ...] = ()
-    score: int = 0  # 0-100, see problems.site_score
+    score: int = 0  # 0-100, see data.site_score
+    verdict: Verdict | None = None  # why it needs action and its rank (monitor.verdicts)
 
     @property
     def has_site(self) -> bool:
@@ -183,14 +187,9 @@ class Collection:
     timeout: float | None
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """The limits the judgements used (settings; defaults cite their sources in problems)."""
-
-    aktif_days: int = 30
-    kurang_aktif_days: int = 90
-    cert_warn_days: int = 14
-    unstable_pct: float = 90.0
+Thresholds = Limits
+"""The limits the judgements used: the verdicts' own (settings; ``monitor.verdicts.limits``
+cites the sources of the defaults), shown in the report's methodology section."""
 
 
 @dataclass(frozen=True)

@@ -54,15 +54,16 @@ def environment() -> Environment:
 
 
 def no_site_groups(sites: Sequence[SiteWeek], lang: str) -> list[tuple[str, list[str]]]:
-    """Areas without a website, one line per kecamatan: ("Kedaton", ["Kedaton", ...])."""
+    """Areas without a website, one line per kecamatan: ("Kedaton", ["Kedaton", ...]), in the
+    order given (the verdicts' needs-action order, so every list of the report agrees)."""
     groups: dict[str, list[str]] = {}
-    for site in sorted(sites, key=lambda s: s.code):
+    for site in sites:
         if site.has_site:
             continue
         key = site.kecamatan or t(lang, "kota")
         label = site.name if site.level != "kecamatan" else f"{site.name} ({site.level})"
         groups.setdefault(key, []).append(label)
-    return sorted(groups.items())
+    return list(groups.items())
 
 
 def footer_text(report: WeekReport, kec: KecamatanWeek | None = None) -> str:

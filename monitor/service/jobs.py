@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from monitor.alerts.run import after_sweep
 from monitor.core.activity import classify
 from monitor.store import Store
 from monitor.store.locks import sweep_lock
@@ -129,8 +130,12 @@ def run_sweep(
         abandoned = store.mark_abandoned_sweeps(clock())
         if abandoned:
             log.warning("marked %d abandoned sweep(s) incomplete", abandoned)
-        return _locked_sweep(store, targets, options, only=only, ssl_context=ssl_context,
-                             progress=progress, clock=clock)
+        summary = _locked_sweep(store, targets, options, only=only, ssl_context=ssl_context,
+                                progress=progress, clock=clock)
+        # Alerts go out at the end of every sweep, so cron and `monitor serve` need nothing
+        # more; after_sweep logs its own faults and waits at most alert_send_timeout.
+        after_sweep(store, targets, options.check_options, summary.sweep_id, clock())
+        return summary
 
 
 def _locked_sweep(

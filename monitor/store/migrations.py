@@ -50,6 +50,7 @@ def _baseline(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: site, sweep, result, review, emailsent", _baseline),
     Migration(2, "sweep_lock table (SQLite sweep lock; create_all makes it)", _baseline),
+    Migration(11, "alert and alert_delivery tables (create_all makes them)", _baseline),
 )
 
 

@@ -123,3 +123,41 @@ class SweepLockRow(SQLModel, table=True):
     pid: int
     acquired_at: datetime
     heartbeat_at: datetime
+
+
+class Alert(SQLModel, table=True):
+    """One alert about one site (monitor/alerts). A *condition* (hacked, down, certificate...)
+    stays open (``closed_at`` None) while it lasts, so the next sweep knows it was already
+    said; an *event* (back up, a new verification tag) and a reminder are born closed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    kind: str = Field(index=True)  # judi_spam, defaced, suspended, default_page, down, ...
+    key: str  # kind, or kind:detail for events that repeat per item (verification tags)
+    since: datetime  # when the state began (the first result that showed it)
+    created_at: datetime = Field(index=True)
+    closed_at: datetime | None = None
+    reminder_of: int | None = None  # the open alert this one reminds of
+    reminded_at: datetime | None = None  # last reminder sent for this open alert
+    sweep_id: int | None = None
+    url: str = ""
+    evidence: str = ""  # one line: the URL, rule and exact text behind the alert
+
+
+class AlertDelivery(SQLModel, table=True):
+    """One alert on one channel, with its outcome. The channel is kept as a hash of its
+    Apprise URL (``channel``) and a masked label: secrets never reach the database."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (UniqueConstraint("alert_id", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    channel: str = Field(index=True)  # url:<sha256 prefix> or mailto:<address>
+    label: str = ""  # what people see: tgram://1...T/987654, json://host:port/, an address
+    status: str = "pending"  # pending, sent, failed, timeout, dropped
+    detail: str = ""
+    attempts: int = 0
+    via: str = ""  # once sent: "single", "batch" (many at once) or "digest" (daily)
+    updated_at: datetime
+    sent_at: datetime | None = None

@@ -17,18 +17,26 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-import certifi
 import httpcore
 import httpx
 
 from monitor import USER_AGENT
-from monitor.core.errors import ConfigError
+from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Fetched, TLSInfo
+from monitor.core.tls import default_ssl_context as default_ssl_context  # the sweep's trust
+from monitor.core.tls import ssl_context_for as ssl_context_for
+from monitor.sweep.address import (
+    AddressGuard,
+    AddressRefused,
+    PublicTest,
+    browser_url,
+    is_public,
+)
 from monitor.targets.loader import url_problem
 
 MAX_REDIRECTS = 10  # what browsers and the issue allow
@@ -42,23 +50,6 @@ class FetchConfig:
     ssl_context: ssl.SSLContext | None = None  # None: certifi's CA bundle
 
 
-def default_ssl_context() -> ssl.SSLContext:
-    """One verifying context for the whole sweep: building one costs ~17 ms (issue 2)."""
-    return ssl.create_default_context(cafile=certifi.where())
-
-
-def ssl_context_for(ca_bundle: str = "") -> ssl.SSLContext:
-    """certifi's CAs plus, optionally, a PEM file of extra ones (a local government CA, or
-    the simulated fleet's CA in tests and the demo)."""
-    context = default_ssl_context()
-    if ca_bundle:
-        try:
-            context.load_verify_locations(cafile=ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"ca_bundle {ca_bundle}: cannot load: {exc}") from None
-    return context
-
-
 # (host, port) -> the (address, port) to connect to, or None: "does not resolve".
 Resolver = Callable[[str, int], "tuple[str, int] | None"]
 _SocketOption = (tuple[int, int, int] | tuple[int, int, bytes | bytearray]
@@ -66,13 +57,19 @@ _SocketOption = (tuple[int, int, int] | tuple[int, int, bytes | bytearray]
 
 
 class ResolvingBackend(httpcore.AsyncNetworkBackend):
-    """Connects where ``resolver`` says a (host, port) lives, while the URL, the Host header
-    and the TLS server name keep the real name (issue 10: discovery tests put named hosts
-    on the loopback fleet). ``None`` fails exactly as a real DNS miss does: a
-    ``socket.gaierror`` under a ConnectError, which ``classify`` calls ``dns``."""
+    """Every connection of one site client goes through here, for two reasons:
 
-    def __init__(self, resolver: Resolver) -> None:
+    * ``resolver`` (optional): connect where it says a (host, port) lives, while the URL,
+      the Host header and the TLS server name keep the real name (discovery tests put named
+      hosts on the loopback fleet). ``None`` from it fails exactly as a real DNS miss does:
+      a ``socket.gaierror`` under a ConnectError, which ``classify`` calls ``dns``.
+    * ``guard``: the address actually connected to (the socket's peer, so DNS rebinding
+      cannot slip past a check made on an earlier lookup) must respect the site's address
+      rule (``address.AddressGuard``); a refused hop raises ``AddressRefused``."""
+
+    def __init__(self, resolver: Resolver | None, guard: AddressGuard) -> None:
         self._resolver = resolver
+        self._guard = guard
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -80,33 +77,42 @@ class ResolvingBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[_SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        address = self._resolver(host, port)
+        address: tuple[str, int] | None = (host, port)
+        if self._resolver is not None:
+            address = self._resolver(host, port)
         if address is None:
             try:  # raised while handling, as anyio does: httpcore's pool drops __cause__
                 raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
             except socket.gaierror as miss:
                 raise httpcore.ConnectError(f"{host}: Name or service not known") from miss
-        return await self._inner.connect_tcp(address[0], address[1], timeout, local_address,
-                                             socket_options)
+        stream = await self._inner.connect_tcp(address[0], address[1], timeout, local_address,
+                                               socket_options)
+        peer = stream.get_extra_info("server_addr")
+        try:
+            self._guard.check(host, str(peer[0]) if peer else address[0])
+        except AddressRefused:
+            await stream.aclose()
+            raise
+        return stream
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
 
 
 def new_client(
-    config: FetchConfig, ssl_context: ssl.SSLContext, resolver: Resolver | None = None
+    config: FetchConfig, ssl_context: ssl.SSLContext, resolver: Resolver | None = None,
+    public: PublicTest = is_public,
 ) -> httpx.AsyncClient:
     """A small client per site: one shared client's pool bookkeeping collapses past ~50
     connections (measured in issue 2), while per-site clients with a shared SSL context
-    cost ~0.6 ms each. ``resolver``: connect through ``ResolvingBackend`` instead of DNS."""
+    cost ~0.6 ms each. ``resolver``: connect where it says instead of asking DNS.
+    ``public``: which addresses count as the internet (tests simulate one on loopback)."""
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
-    transport = None
-    if resolver is not None:
-        transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, trust_env=False)
-        # httpx has no public hook for the network backend; its pool is built the same way.
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context, max_connections=2, max_keepalive_connections=2,
-            network_backend=ResolvingBackend(resolver))
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, trust_env=False)
+    # httpx has no public hook for the network backend; its pool is built the same way.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context, max_connections=2, max_keepalive_connections=2,
+        network_backend=ResolvingBackend(resolver, AddressGuard(public)))
     return httpx.AsyncClient(
         verify=ssl_context,
         transport=transport,
@@ -130,15 +136,26 @@ async def fetch(
     timeout: float,
     max_bytes: int,
     user_agent: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    follow: bool = True,
+    hosts: Sequence[str] = (),
 ) -> Fetched:
     """GET ``url`` following up to 10 redirects, all within ``timeout`` seconds: DNS, connect,
     TLS, headers and every body byte, so a server that trickles a byte a second is cut off
-    at the deadline like one that hangs. What was learnt before the deadline is kept."""
+    at the deadline like one that hangs. What was learnt before the deadline is kept.
+
+    ``follow=False`` stops at the first redirect (recorded in ``redirects``, no body): a
+    visitor profile only needs to know where it is sent. ``hosts``: the site's own hosts;
+    a redirect elsewhere is refused (extras such as robots.txt stay on the site)."""
     result = Fetched(url=url, started_at=datetime.now(UTC))
     start = time.perf_counter()
+    sent = dict(headers or {})
+    if user_agent:
+        sent["User-Agent"] = user_agent
     try:
         async with asyncio.timeout(timeout):
-            await _follow(client, url, result, max_bytes, user_agent, start)
+            await _follow(client, url, result, max_bytes, _Hop(sent, follow, tuple(hosts)),
+                          start)
     except TimeoutError:
         _fail(result, "timeout", "deadline reached before the page was complete")
     except Exception as exc:  # noqa: BLE001 - every site fault becomes data
@@ -152,17 +169,26 @@ def _fail(result: Fetched, word: str, detail: str) -> None:
     result.error, result.error_detail = word, detail
 
 
+@dataclass(frozen=True)
+class _Hop:
+    """How to follow one URL: headers to send, whether to follow, where redirects may go."""
+
+    headers: dict[str, str]
+    follow: bool
+    hosts: tuple[str, ...]
+
+
 async def _follow(
     client: httpx.AsyncClient,
     url: str,
     result: Fetched,
     max_bytes: int,
-    user_agent: str | None,
+    how: _Hop,
     start: float,
 ) -> None:
     seen = {url}
     current = url
-    headers = {"User-Agent": user_agent} if user_agent else None
+    headers = how.headers or None
     for _hop in range(MAX_REDIRECTS + 1):
         if why := url_problem(current):
             return _fail(result, "invalid_url", f"{current!r} {why}")
@@ -175,8 +201,13 @@ async def _follow(
             result.tls = _tls_info(response, current)
             location = response.headers.get("location")
             if response.is_redirect and location:
-                nxt = urljoin(current, location.strip())
+                nxt = urljoin(current, browser_url(location.strip()))
                 result.redirects.append((response.status_code, nxt))
+                if not how.follow:
+                    return None
+                if how.hosts and not own_host(host_in(nxt), how.hosts):
+                    return _fail(result, "other", f"redirect to {nxt[:200]} leaves the "
+                                 "site's own hosts")
                 if nxt in seen:
                     return _fail(result, "redirect_loop", f"{nxt} was already visited")
                 seen.add(nxt)
@@ -265,6 +296,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
     """Map an exception raised while fetching to the SPEC's error word and a detail line."""
     chain = _chain(exc)
     for e in chain:
+        if isinstance(e, AddressRefused):
+            return "other", str(e)
         if isinstance(e, ssl.SSLCertVerificationError):
             return "tls", f"certificate not valid: {e.verify_message or e}"
         if isinstance(e, ssl.SSLError):

@@ -40,9 +40,18 @@ from typing import Any, TypeVar
 
 from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
+from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
+from monitor.sweep.address import PublicTest, is_public, trusting
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
-from monitor.sweep.fetch import FetchConfig, fetch, host_of, new_client, ssl_context_for
+from monitor.sweep.fetch import (
+    FetchConfig,
+    Resolver,
+    fetch,
+    host_of,
+    new_client,
+    ssl_context_for,
+)
 from monitor.sweep.shards import run_sharded
 from monitor.targets.loader import Target
 
@@ -66,7 +75,7 @@ class SweepOptions:
     per_host: int = 2
     max_bytes: int = 5_000_000
     retry_pause: float = 2.0
-    max_extra: int = 10  # freshness <= 4, mobile CSS <= 4, content cloaking <= 1
+    max_extra: int = 10  # freshness <= 4, CSS <= 4 (mobile, content), content profiles <= 2
     max_plan_rounds: int = 3
     user_agent: str = USER_AGENT
     ca_bundle: str = ""  # extra CA certificates (PEM) to trust, besides certifi's
@@ -143,8 +152,13 @@ class Sweeper:
         *,
         ssl_context: ssl.SSLContext | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        resolver: Resolver | None = None,
+        public: PublicTest = is_public,
     ) -> None:
         self.options = options
+        self._resolver = resolver  # tests: named hosts on loopback
+        self._public = trusting(str(options.check_options.get("trusted_networks") or ""),
+                                public)
         self.ssl_context = ssl_context or ssl_context_for(options.ca_bundle)
         self.clock = clock
         self.stats: dict[str, float] = {"max_stall_ms": 0.0}
@@ -246,7 +260,7 @@ class Sweeper:
     async def _fetch_site(self, snapshot: Snapshot) -> None:
         opts = self.options
         config = FetchConfig(opts.timeout, opts.max_bytes, opts.user_agent, self.ssl_context)
-        async with new_client(config, self.ssl_context) as client:
+        async with new_client(config, self.ssl_context, self._resolver, self._public) as client:
             home = await self._attempt(client, snapshot)
             if _retryable(home):
                 await asyncio.sleep(opts.retry_pause)
@@ -277,15 +291,30 @@ class Sweeper:
                 wanted = checks.plan(snapshot, self._checks)
             if not wanted:
                 return
+            hosts = _site_hosts(snapshot)
             for request in wanted[:budget]:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return
+                if not own_host(host_in(request.url), hosts):
+                    # extras stay on the site's own hosts: not fetched, and not asked again
+                    snapshot.extra[request.key] = Fetched(
+                        request.url, error="other",
+                        error_detail="not fetched: not one of the site's own hosts")
+                    continue
                 snapshot.extra[request.key] = await fetch(
                     client, request.url, timeout=left,
                     max_bytes=min(request.max_bytes, self.options.max_bytes),
-                    user_agent=request.user_agent)
+                    user_agent=request.user_agent, headers=dict(request.headers),
+                    follow=request.follow, hosts=hosts)
                 budget -= 1
+
+
+def _site_hosts(snapshot: Snapshot) -> list[str]:
+    """The hosts the site itself uses: its address, and where its home page sent us."""
+    home = snapshot.home
+    urls = [snapshot.url] + ([u for _s, u in home.redirects] if home is not None else [])
+    return [h for h in map(host_in, urls) if h]
 
 
 def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],

@@ -22,9 +22,11 @@ exact text:
   whose host name or bare keyword anchor (gambling terms plus at most one other word, no
   anti words: "togel online", not "Aduan konten judi online") has a topic term: the paid
   backlinks that are the point of most of these hacks.
-* ``judi:page-text`` - the page's text has two promo terms, or one promo and two topic
-  terms without anti words, or four topic terms without anti words: a whole landing page
-  (only reported when no hidden block already explains the words).
+* ``judi:page-text`` - the page's text has two promo terms (six when it has two or more
+  distinct anti words: news of the fight names the sellers' words), or one promo and two
+  topic terms without anti words, or four topic terms without anti words: a whole landing
+  page (only reported when no hidden block already explains the words). Terms inside
+  double quotes are not counted: an article quoting "slot gacor" names it.
 * ``judi:redirect`` - the home page redirected to another host whose address has a promo or
   topic term (expired or hijacked domains sold on to gambling operators).
 
@@ -34,6 +36,7 @@ page fetched with a crawler User-Agent (see content.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -44,6 +47,10 @@ from monitor.checks.content.vocab import Hits, Vocabulary, normalise
 FLAG = "judi_spam"
 EXTRA_WORDS = 1  # words besides gambling terms in a keyword anchor ("situs judi terpercaya")
 MAX_LINK_MATCHES = 5
+ANTI_PROMO = 6  # promo terms that make a page spam when it has several anti words
+_QUOTED_HINT = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+_QUOTED = re.compile('["\u201c\u201e\u00ab][^"\u201c\u201d\u201e\u00ab\u00bb\n]{1,60}'
+                     '["\u201d\u00bb]')
 
 
 def _count(hits: Hits, tier: str) -> int:
@@ -61,11 +68,21 @@ def block_is_spam(hits: Hits) -> bool:
 
 
 def text_is_spam(hits: Hits) -> bool:
-    """The visible-text threshold: a landing page, not one honest mention."""
+    """The visible-text threshold: a landing page, not one honest mention. News of the
+    fight against gambling names the sellers' words and uses several anti words
+    ("Kominfo", "pemblokiran", "lapor"): then it takes ``ANTI_PROMO`` promo terms."""
     promo, topic = _count(hits, "promo"), _count(hits, "topic")
-    if promo >= 2:
+    if promo >= (ANTI_PROMO if hits.anti_words >= 2 else 2):
         return True
     return not hits.anti and ((promo >= 1 and topic >= 2) or topic >= 4)
+
+
+def unquoted(text: str) -> str:
+    """The text with short double-quoted spans blanked (same length): an article that
+    quotes the keywords ("slot gacor", "slot88") names them, a landing page sells them."""
+    if not _QUOTED_HINT.search(text):
+        return text
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _gambling_terms(hits: Hits) -> tuple[str, ...]:
@@ -157,23 +174,32 @@ def _foreign_links(view: PageView, vocab: Vocabulary) -> list[Match]:
 
 def _page_text(view: PageView, vocab: Vocabulary) -> list[Match]:
     text = view.text
-    hits = vocab.scan(text)
+    hits = vocab.scan(unquoted(text))
     if hits.any and text_is_spam(hits):
         return [Match(FLAG, "judi:page-text", view.url, "page text", quote(text, hits),
                       _gambling_terms(hits))]
     return []
 
 
+def address_hits(url: str, vocab: Vocabulary) -> tuple[str, ...] | None:
+    """The gambling terms that make an address a gambling one: a promo term anywhere in it,
+    or a topic term in its host name ("togel-resmi.example"), else None."""
+    host, rest = _split(url)
+    hits = vocab.scan(f"{host} {rest}")
+    if _count(hits, "promo") or _count(vocab.scan(host), "topic"):
+        return _gambling_terms(hits)
+    return None
+
+
 def _redirects(start_url: str, hops: Sequence[str], vocab: Vocabulary) -> list[Match]:
     own = _bare_host(_split(start_url)[0])
     for hop in hops:
-        host, rest = _split(hop)
+        host, _rest = _split(hop)
         if _bare_host(host) == own:
             continue
-        hits = vocab.scan(f"{host} {rest}")
-        if _count(hits, "promo") or _count(vocab.scan(host), "topic"):
+        if (terms := address_hits(hop, vocab)) is not None:
             return [Match(FLAG, "judi:redirect", start_url, "redirect", f"-> {hop[:200]}",
-                          _gambling_terms(hits))]
+                          terms)]
     return []
 
 

@@ -52,6 +52,7 @@ class Hits:
     terms: dict[str, str] = field(default_factory=dict)  # term -> tier
     first_at: int = -1  # offset of the first promo/topic match in the normalised text
     anti: str = ""  # an anti-gambling word found, if any
+    anti_words: int = 0  # distinct anti-gambling words found (news of the fight has several)
 
     def tier(self, name: str) -> list[str]:
         return [t for t, tier in self.terms.items() if tier == name]
@@ -94,10 +95,11 @@ class Vocabulary:
             for match in pattern.finditer(norm):
                 terms[match.group(0)] = "promo"
                 first = match.start() if first < 0 else min(first, match.start())
-        anti = ""
+        anti, anti_words = "", 0
         if terms and self.anti_re is not None and (found := self.anti_re.search(norm)):
             anti = found.group(0)
-        return Hits(terms, first, anti)
+            anti_words = len({m.group(0) for m in self.anti_re.finditer(norm)})
+        return Hits(terms, first, anti, anti_words)
 
     def _found(self, norm: str) -> bool:
         if self.terms_re is not None and self.terms_re.search(norm):

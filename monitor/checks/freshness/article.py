@@ -34,17 +34,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from monitor.checks.freshness.candidate import Candidate
 from monitor.checks.freshness.dates import find_dates, parse_datetime, part_of_range, plausible
 from monitor.checks.freshness.page import (
-    HARD_TRAP_WORDS,
-    SKIP_TAGS,
-    Candidate,
-    _words,
     jsonld_candidates,
     meta_candidates,
     text_candidates,
     time_candidates,
 )
+from monitor.checks.freshness.places import HARD_TRAP_WORDS, SKIP_TAGS, class_words
 from monitor.core.clock import JAKARTA
 
 log = logging.getLogger(__name__)
@@ -114,7 +112,7 @@ def _not_this_article(element: Any) -> bool:
     node = element
     while node is not None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        words = _words(node)
+        words = class_words(node)
         if tag in SKIP_TAGS or tag in ("nav", "aside") or words & HARD_TRAP_WORDS \
                 or words & OTHER_POSTS_WORDS:
             return True

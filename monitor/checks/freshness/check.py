@@ -11,7 +11,9 @@ whole site). The first source that gives a valid date wins; within a source the 
    ``/sitemap.xml``);
 4. the home page itself, newest of ``jsonld``, ``meta``, ``time``, ``url`` (the
    /YYYY/MM/DD/slug permalinks of the posts it links to) and ``text`` dates, with the traps
-   removed (see ``freshness_page``);
+   removed (see ``page``); a stamp relative to the moment of viewing ("2 hari yang lalu")
+   counts only when corroborated (``stamps``: the text changed since the previous sweep, an
+   absolute date agrees, or the previous sweep's date does), else it is kept as evidence;
 5. ``content-change``: the main text's fingerprint differs from the previous sweep's;
 6. ``http-header``: ``Last-Modified`` (weak: many servers send "now", which is ignored).
 
@@ -30,8 +32,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from monitor.checks.base import Evidence
+from monitor.checks.freshness.candidate import Candidate, newest
 from monitor.checks.freshness.fingerprint import fingerprint
-from monitor.checks.freshness.page import Candidate, newest, newest_on_page
+from monitor.checks.freshness.page import read_page
 from monitor.checks.freshness.sources import (
     feed_url,
     read_feed,
@@ -44,8 +47,10 @@ from monitor.checks.freshness.sources import (
     wp_api_root,
     wp_posts_url,
 )
+from monitor.checks.freshness.stamps import corroborate
 from monitor.core.activity import TIDAK_ADA_SITUS, classify
 from monitor.core.clock import JAKARTA, jakarta_date
+from monitor.core.settings import DEFAULTS
 from monitor.core.snapshot import Fetched, PreviousFinding, Request, Snapshot
 
 log = logging.getLogger(__name__)
@@ -74,6 +79,7 @@ class Freshness:
     fingerprint_since: str | None = None  # first sweep that saw this fingerprint (ISO)
     content_changed_on: str | None = None  # YYYY-MM-DD of the last change seen
     content_change_text: str | None = None
+    stamp_items: list[str] = field(default_factory=list)  # items the page's relative stamps label
     evidence: list[Evidence] = field(default_factory=list)
 
     def fields(self) -> dict[str, Any]:
@@ -142,10 +148,13 @@ def _requests(urls: list[tuple[str, str]], base: str) -> list[tuple[str, Request
     return out[:MAX_EXTRA]
 
 
-def collect(snapshot: Snapshot, now: datetime) -> dict[str, list[Candidate]]:
-    """Valid candidates by source (the home page's own sources pooled as "page"). The fetched
-    sources are all read (their disagreements are evidence); the home page is searched only
-    when none of them dated the site, which keeps a whole sweep under 10 ms CPU per site."""
+def collect(snapshot: Snapshot,
+            now: datetime) -> tuple[dict[str, list[Candidate]], tuple[Candidate, ...]]:
+    """Valid candidates by source (the home page's own sources pooled as "page"), and the
+    home page's newest relative stamps newer than its absolute dates (they count only when
+    corroborated, see ``stamps``). The fetched sources are all read (their disagreements
+    are evidence); the home page is searched only when none of them dated the site, which keeps
+    a whole sweep under 10 ms CPU per site."""
     home = snapshot.home
     assert home is not None
     found: dict[str, list[Candidate]] = {}
@@ -153,11 +162,13 @@ def collect(snapshot: Snapshot, now: datetime) -> dict[str, list[Candidate]]:
         got = snapshot.fetched(request)
         if got is not None and kind in READERS:
             found.setdefault(kind, []).extend(READERS[kind](got, now))
+    stamps: tuple[Candidate, ...] = ()
     if not any(found.values()):
-        best = newest_on_page(home.document, _base(home), now)
-        found["page"] = [best] if best else []
+        page = read_page(home.document, _base(home), now)
+        found["page"] = [page.best] if page.best else []
         found["http-header"] = read_last_modified(home, now)
-    return found
+        stamps = page.stamps
+    return found, stamps
 
 
 def choose(found: Mapping[str, list[Candidate]]) -> Candidate | None:
@@ -169,9 +180,10 @@ def choose(found: Mapping[str, list[Candidate]]) -> Candidate | None:
 
 
 def _track_content(finding: Freshness, home: Fetched, previous: PreviousFinding | None,
-                   now: datetime) -> Candidate | None:
+                   now: datetime) -> tuple[Candidate | None, tuple[date, date] | None]:
     """Compare the main text's fingerprint with the previous sweep's; a change dates the
-    site, and the date of the last change seen is kept from sweep to sweep."""
+    site, and the date of the last change seen is kept from sweep to sweep. Also returns
+    (previous sweep's day, today) when the text changed since the previous sweep."""
     digest, words = fingerprint(home.document)
     prev = previous.data if previous else {}
     finding.fingerprint, finding.fingerprint_words = digest, words
@@ -179,20 +191,52 @@ def _track_content(finding: Freshness, home: Fetched, previous: PreviousFinding 
     finding.content_changed_on = prev.get("content_changed_on")
     finding.content_change_text = prev.get("content_change_text")
     old = prev.get("fingerprint")
+    changed = None
     if previous is not None and old == digest:
         finding.fingerprint_since = prev.get("fingerprint_since") or previous.taken_at.isoformat()
     elif previous is not None and old and words >= MIN_FINGERPRINT_WORDS \
             and prev.get("fingerprint_words", 0) >= MIN_FINGERPRINT_WORDS:
         before = jakarta_date(previous.taken_at).isoformat()
         finding.content_changed_on = jakarta_date(now).isoformat()
+        changed = (jakarta_date(previous.taken_at), jakarta_date(now))
         finding.content_change_text = (f"main text fingerprint {old} -> {digest} (changed "
                                        f"between the sweeps of {before} and "
                                        f"{finding.content_changed_on})")
     if not finding.content_changed_on or not finding.content_change_text:
-        return None
+        return None, changed
     day = date.fromisoformat(finding.content_changed_on)
     when = datetime(day.year, day.month, day.day, tzinfo=JAKARTA)
-    return Candidate(when, "content-change", _base(home), finding.content_change_text)
+    return Candidate(when, "content-change", _base(home), finding.content_change_text), changed
+
+
+def _judge_stamps(stamps: tuple[Candidate, ...], found: dict[str, list[Candidate]],
+                  changed: tuple[date, date] | None, previous: PreviousFinding | None,
+                  now: datetime) -> Evidence | None:
+    """Relative stamps newer than every absolute date, newest first: the first one
+    corroborated is counted (as a "page" date whose evidence names the stamp and what
+    corroborated it); when none is, the newest is kept as evidence."""
+    prev = previous.data if previous else {}
+    earlier = None
+    try:
+        if previous is not None and prev.get("last_update"):
+            earlier = (date.fromisoformat(str(prev["last_update"])),
+                       str(prev.get("last_update_source")), jakarta_date(previous.taken_at))
+    except ValueError:  # a stored value we did not write: no earlier date to compare with
+        earlier = None
+    absolute = [c for source in ("wp-api", "feed", "sitemap", "page")
+                for c in found.get(source, [])]
+    items = prev.get("stamp_items")
+    seen = frozenset(str(i) for i in items) if isinstance(items, list) else None
+    notes = []
+    for stamp in stamps:
+        counted, note = corroborate(stamp, absolute=absolute, changed=changed,
+                                    earlier=earlier, first_sweep=not prev.get("fingerprint"),
+                                    today=jakarta_date(now), seen=seen)
+        if counted is not None:
+            found.setdefault("page", []).append(counted)
+            return None
+        notes.append(note)
+    return notes[0] if notes else None
 
 
 def _unchanged_evidence(finding: Freshness, url: str, now: datetime, limit: int) -> None:
@@ -224,13 +268,16 @@ class FreshnessCheck:
             previous and previous.data.get("ever_reached")))
         chosen = None
         if reachable:
-            found = collect(snapshot, now)
-            change = _track_content(finding, home, previous, now)
+            found, stamps = collect(snapshot, now)
+            finding.stamp_items = sorted({s.key for s in stamps})
+            change, changed = _track_content(finding, home, previous, now)
             found["content-change"] = [change] if change else []
+            note = _judge_stamps(stamps, found, changed, previous, now)
             chosen = choose(found)
             self._record(finding, found, chosen)
+            finding.evidence.extend([note] if note else [])
             _unchanged_evidence(finding, _base(home), now,
-                                int(options.get("kurang_aktif_days", 90)))
+                                int(options.get("kurang_aktif_days", DEFAULTS.kurang_aktif_days)))
         elif previous is not None:
             self._keep_fingerprint(finding, previous)
         if chosen is not None:
@@ -257,7 +304,7 @@ class FreshnessCheck:
     def _keep_fingerprint(finding: Freshness, previous: PreviousFinding) -> None:
         """Unreachable now: keep what the next sweep compares with."""
         for name in ("fingerprint", "fingerprint_words", "fingerprint_since",
-                     "content_changed_on", "content_change_text"):
+                     "content_changed_on", "content_change_text", "stamp_items"):
             if name in previous.data:
                 setattr(finding, name, previous.data[name])
 
@@ -281,6 +328,6 @@ class FreshnessCheck:
         finding.activity = classify(
             has_site=True, reachable=finding.ever_reached,
             days_since_update=finding.days_since_update,
-            aktif_days=int(options.get("aktif_days", 30)),
-            kurang_aktif_days=int(options.get("kurang_aktif_days", 90)))
+            aktif_days=int(options.get("aktif_days", DEFAULTS.aktif_days)),
+            kurang_aktif_days=int(options.get("kurang_aktif_days", DEFAULTS.kurang_aktif_days)))
         return finding

@@ -78,18 +78,24 @@ _NUMERIC = re.compile(
 _RELATIVE = re.compile(
     r"(?<!\w)(?:(?P<n>\d{1,3}|se|satu|an?)\s*(?P<unit>detik|menit|jam|hari|minggu|pekan|bulan|"
     r"tahun|seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+(?:yang\s+)?"
-    r"(?:lalu|ago)|(?P<word>kemarin|yesterday))(?!\w)", re.I)
+    r"(?:lalu|ago)|(?P<word>kemarin|yesterday|hari\s+ini|today|baru\s+saja|just\s+now))(?!\w)",
+    re.I)
 
 _UNIT_DAYS = {"detik": 0, "second": 0, "menit": 0, "minute": 0, "jam": 0, "hour": 0,
               "hari": 1, "day": 1, "minggu": 7, "pekan": 7, "week": 7, "bulan": 30,
               "month": 30, "tahun": 365, "year": 365}
 _UNIT_SECONDS = {"detik": 1, "second": 1, "menit": 60, "minute": 60, "jam": 3600, "hour": 3600}
+_UNIT_WINDOW = {0: 1, 1: 1, 7: 4, 30: 16, 365: 183}
+"""How far, in days, the moment a relative stamp names may be from the date we compute: "3
+minggu lalu" is printed for anything from about 2.5 to 3.5 weeks (timeago libraries round),
+so a date it is compared with may be half a unit off, and a day more for the time zone."""
 
 _TIME_ONLY = re.compile(
     r"(?<![\d:.,/-])(?<!\d\s)(?P<hh>\d{1,2})[:.](?P<mi>\d{2})\s*(?P<zone>WITA|WIB|WIT)(?!\w)")
 
 _YEAR_ANCHOR = re.compile(r"(?:199|20[0-9])[0-9]")
-_WORD_ANCHORS = ("kemarin", "lalu", "ago", "yesterday")
+_WORD_ANCHORS = ("kemarin", "lalu", "ago", "yesterday", "hari ini", "today", "baru saja",
+                 "just now")
 _ZONE_ANCHORS = ("WIB", "WIT")
 """Every date form we read holds a year from 1995 on, a relative word or a zone: the full
 patterns only run near one of these (found by one ASCII scan and a few ``str.find``, ~50x
@@ -103,9 +109,10 @@ class FoundDate:
     when: datetime  # aware, Asia/Jakarta
     text: str
     has_time: bool
-    relative: bool = False
+    relative: bool = False  # depends on when the page is viewed ("2 jam lalu", "06.30 WIB")
     start: int = 0
     end: int = 0
+    window: timedelta = timedelta(0)  # for a relative form: how far off ``when`` may be
 
     @property
     def day(self) -> str:
@@ -171,8 +178,10 @@ def _numeric(match: re.Match[str]) -> FoundDate | None:
 
 def _relative(match: re.Match[str], now: datetime) -> FoundDate | None:
     local = now.astimezone(JAKARTA)
+    days = 1
     if match["word"]:
-        when = local - timedelta(days=1)
+        word = match["word"].lower()
+        when = local - timedelta(days=1) if word in ("kemarin", "yesterday") else local
     else:
         raw = match["n"].lower()
         n = 1 if raw in ("se", "satu", "a", "an") else int(raw)
@@ -183,8 +192,9 @@ def _relative(match: re.Match[str], now: datetime) -> FoundDate | None:
             when = local - timedelta(seconds=n * _UNIT_SECONDS[unit])
         else:
             when = local - timedelta(days=n * _UNIT_DAYS[unit])
+        days = _UNIT_WINDOW[_UNIT_DAYS[unit]]
     text = " ".join(match.group(0).split())
-    return FoundDate(when, text, False, True, match.start(), match.end())
+    return FoundDate(when, text, False, True, match.start(), match.end(), timedelta(days=days))
 
 
 def _times_today(
@@ -202,7 +212,8 @@ def _times_today(
                       match["zone"])
         if when is None or when > now or when.date() < local_day - timedelta(days=1):
             continue
-        found.append(FoundDate(when, match.group(0), True, True, match.start(), match.end()))
+        found.append(FoundDate(when, match.group(0), True, True, match.start(), match.end(),
+                               timedelta(days=1)))
     return found
 
 
@@ -213,8 +224,8 @@ def _windows(text: str) -> list[tuple[int, int]]:
     """Stretches of ``text`` around a year or a relative word, merged: the full patterns run
     only there, so a long page costs one cheap scan plus a little per date."""
     anchors = [m.start() for m in _YEAR_ANCHOR.finditer(text)]
-    lowered = text.lower() if any(w in text for w in ("lalu", "ago", "emarin", "esterday")) \
-        else ""
+    cues = ("lalu", "ago", "emarin", "esterday", "ari ini", "oday", "aru saja", "ust now")
+    lowered = text.lower() if any(w in text for w in cues) else ""
     for words, haystack in ((_WORD_ANCHORS, lowered), (_ZONE_ANCHORS, text)):
         for word in words:
             at = haystack.find(word)
@@ -292,6 +303,20 @@ def part_of_range(text: str, start: int, end: int) -> bool:
         return True
     after = _RANGE_AFTER.match(text[end:end + 16])
     return after is not None and (after["mon"] is None or after["mon"].lower() in MONTHS)
+
+
+_EVENT_CUE = re.compile(
+    r"(?:\bakan\b|dilaksanakan|diselenggarakan|digelar|diadakan|berlangsung|pelaksanaan|"
+    r"\bpada\s+(?:hari|tanggal|tgl)\b|batas\s+(?:akhir|waktu)|paling\s+lambat|\bdimulai\b|"
+    r"\bditutup\b|will\s+(?:be\s+held|take\s+place)|takes?\s+place|scheduled\s+(?:for|on)|"
+    r"deadline)[^.!?\n]{0,48}$", re.I)
+
+
+def announced_event(text: str, start: int) -> bool:
+    """Is the date at ``text[start:]`` the date of an event the sentence announces or tells
+    of ("akan dilaksanakan pada tanggal 20 Juli 2026", "pendaftaran ditutup 5 Mei")? Like an
+    agenda's, such a date says when something happens, not when anything was published."""
+    return _EVENT_CUE.search(text[max(0, start - 90):start]) is not None
 
 
 _RFC822 = re.compile(

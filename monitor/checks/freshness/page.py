@@ -16,7 +16,12 @@ fresh are refused:
 * future dates and dates before 1995 (``dates.plausible``);
 * either end of a span ("24. April bis 2. Oktober 2017", "1 - 5 Mei"): an event's;
 * dates inside running prose (a profile page's history: "17 Agustus 1945"): a text date counts
-  only as a short label, or inside a title or link.
+  only as a short label, or inside a title or link;
+* dates of events a sentence announces ("akan dilaksanakan pada tanggal 20 Juli 2026",
+  ``dates.announced_event``): like an agenda's, they are not publication dates;
+* stamps relative to the moment of viewing ("2 hari yang lalu", "06.30 WIB"): the absolute
+  timestamp in their markup replaces them (``stamps.anchor_of``); without one they are
+  returned apart (``PageDates.stamps``) and count only when the check corroborates them.
 
 The page is the parsed ``Fetched.document`` (lxml, shared, read-only): nothing here copies or
 changes the tree, and nothing uses BeautifulSoup (a whole sweep must cost < 10 ms per site).
@@ -28,41 +33,35 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import accumulate
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from monitor.checks.freshness.dates import find_dates, parse_datetime, part_of_range, plausible
+from monitor.checks.freshness.candidate import Candidate
+from monitor.checks.freshness.dates import (
+    announced_event,
+    find_dates,
+    parse_datetime,
+    part_of_range,
+    plausible,
+)
+from monitor.checks.freshness.places import (
+    SKIP_TAGS,
+    TITLE_TAGS,
+    accept_placed,
+    class_words,
+    context,
+)
+from monitor.checks.freshness.stamps import anchor_of, item_key
 from monitor.core.clock import JAKARTA
 
 MAX_TEXT_CHARS = 400_000  # page text scanned for dates; the rest of a huge page is ignored
 MAX_JSONLD_BYTES = 200_000
 GENERATED_NOW = timedelta(minutes=15)
 """A machine date this close to the fetch was generated for the request, not by an edit."""
-
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "textarea", "select",
-                       "option", "svg", "iframe", "object", "button"})
-TITLE_TAGS = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6"})
-HARD_TRAP_WORDS = frozenset({
-    "clock", "jam", "today", "hariini", "calendar", "kalender", "calender", "counter",
-    "visitor", "visitors", "pengunjung", "statistik", "statistic", "statistics", "stats",
-    "hits", "copyright", "marquee", "nav", "navbar",
-    "menu", "navigation", "agenda", "event", "events", "jadwal", "weather", "cuaca", "sholat",
-    "shalat", "prayer", "topbar", "countdown"})
-SOFT_TRAP_WORDS = frozenset({"header", "footer", "top", "masthead", "bottom", "head"})
-SOFT_TRAP_TAGS = frozenset({"header", "footer"})
-CONTENT_WORDS = frozenset({
-    "post", "posts", "entry", "entries", "article", "articles", "artikel", "hentry", "berita",
-    "news", "blog", "story", "stories", "published", "updated", "postmeta", "meta", "byline",
-    "item", "items", "card", "recent", "latest", "terbaru", "terkini", "pengumuman",
-    "kabar", "informasi", "info", "feed", "list", "listing", "media", "release"})
-HARD_TRAP_PARTS = ("clock", "calendar", "kalender", "counter", "visitor", "pengunjung",
-                   "hari-ini", "hari_ini", "harini", "datetime", "date-time", "copyright")
-"""Also caught inside longer names: ``digitalclock``, ``wp-calendar``, ``visitorcounter``."""
-_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 
 META_KEYS: dict[str, str] = {
     "article:modified_time": "modified", "og:updated_time": "modified",
@@ -80,90 +79,6 @@ META_KEYS: dict[str, str] = {
 }
 JSONLD_KEYS = {"dateModified": "modified", "datePublished": "published",
                "dateCreated": "published", "uploadDate": "published"}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A date that may say when the site last published, and where it was read."""
-
-    when: datetime  # aware, Asia/Jakarta
-    source: str  # the SPEC's word: wp-api, feed, sitemap, jsonld, meta, time, text, ...
-    url: str
-    text: str  # the exact text or field
-    role: str = "item"  # published, modified or item (a listed piece of content)
-
-    @property
-    def day(self) -> str:
-        return self.when.date().isoformat()
-
-    @property
-    def evidence(self) -> str:
-        """The SPEC's last_update_evidence: the URL and the exact text or field."""
-        return f"{self.url} {self.text}"[:500]
-
-
-def _words(element: Any) -> set[str]:
-    raw = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    words = set(_WORD_SPLIT.split(raw))
-    if any(part in raw for part in HARD_TRAP_PARTS):
-        words.add("clock")
-    return words
-
-
-def context(element: Any) -> str:
-    """Where an element sits: ``trap`` (header widget, clock, calendar, counter, menu...),
-    ``content`` (inside a post, article or news item) or ``neutral``."""
-    soft = False
-    depth = 0
-    node = element
-    while node is not None and depth < 25:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in ("body", "html"):  # page-wide classes ("layout-top-nav") say nothing
-            break
-        if tag in SKIP_TAGS or tag == "nav":
-            return "trap"
-        words = _words(node)
-        if words & HARD_TRAP_WORDS:
-            return "trap"
-        if tag == "article" or words & CONTENT_WORDS:
-            return "content"
-        if tag in SOFT_TRAP_TAGS or words & SOFT_TRAP_WORDS:
-            soft = True
-        node = node.getparent()
-        depth += 1
-    return "trap" if soft else "neutral"
-
-
-def _near_post_link(element: Any) -> bool:
-    """Is there a link with a title-like text (a post) in the same small block?"""
-    node = element
-    for _ in range(3):
-        parent = node.getparent()
-        if parent is None:
-            return False
-        node = parent
-        for link in node.iter("a"):
-            href = link.get("href") or ""
-            if len((link.text_content() or "").split()) >= 3 and href not in ("", "#", "/"):
-                return True
-    return False
-
-
-def _recent(when: datetime, now: datetime) -> bool:
-    return when.date() >= now.astimezone(JAKARTA).date() - timedelta(days=1)
-
-
-def _accept_placed(element: Any, when: datetime, now: datetime) -> bool:
-    """A date in the page body: never in a trap; when it is today's or yesterday's (what a
-    header widget prints), only inside a piece of content or beside a post link."""
-    if not plausible(when, now):
-        return False
-    where = context(element)
-    if where == "trap":
-        return False
-    if _recent(when, now):
-        return where == "content" or _near_post_link(element)
-    return True
 
 
 def _machine_ok(when: datetime, now: datetime) -> bool:
@@ -219,7 +134,7 @@ def jsonld_candidates(doc: Any, url: str, now: datetime) -> list[Candidate]:
 
 
 def _time_role(element: Any) -> str:
-    words = _words(element) | {(element.get("itemprop") or "").lower()}
+    words = class_words(element) | {(element.get("itemprop") or "").lower()}
     if words & {"updated", "modified", "datemodified", "update"}:
         return "modified"
     if words & {"published", "entry-date", "datepublished", "post-date", "date"}:
@@ -242,7 +157,7 @@ def _time_pending(doc: Any, url: str, now: datetime) -> list[Pending]:
         tag = el.tag if isinstance(el.tag, str) else "time"
         cand = Candidate(when, "time", url, f'<{tag} datetime="{value}">{label}</{tag}>',
                          _time_role(el))
-        found.append((cand, partial(_accept_placed, el, when, now)))
+        found.append((cand, partial(accept_placed, el, when, now)))
     return found
 
 
@@ -346,14 +261,26 @@ def _label_like(owner: Any, start: int, end: int, text: str) -> bool:
 def _text_accept(owner: Any, start: int, end: int, text: str, when: datetime,
                  now: datetime) -> bool:
     return (_label_like(owner, start, end, text) and not part_of_range(text, start, end)
-            and _accept_placed(owner, when, now))
+            and not announced_event(text, start) and accept_placed(owner, when, now))
 
 
-def _text_pending(doc: Any, url: str, now: datetime, live: bool) -> list[Pending]:
+StampPending = tuple[Candidate, Callable[[], bool], Any]
+"""A relative stamp, the check of where it sits, and its element (for ``item_key``, computed
+only for the few stamps kept: on a portal listing 200 stamped items it would cost more than
+the rest of the page)."""
+
+
+def _text_pending(doc: Any, url: str, now: datetime,
+                  live: bool) -> tuple[list[Pending], list[StampPending]]:
+    """Dates written in the text: (absolute ones, relative stamps). A relative stamp with an
+    absolute timestamp in its markup (``stamps.anchor_of``) is that timestamp, in either
+    mode; the others are returned only when ``live`` (on a saved page they refer to a
+    moment we do not know) and never count without corroboration (``stamps``)."""
     nodes, texts, offsets = _text_nodes(doc)
     joined = "\n".join(texts)
     found: list[Pending] = []
-    for date in find_dates(joined, now if live else None, limit=300):
+    stamps: list[StampPending] = []
+    for date in find_dates(joined, now, limit=300):
         if not plausible(date.when, now):
             continue
         index = bisect_right(offsets, date.start) - 1
@@ -361,20 +288,38 @@ def _text_pending(doc: Any, url: str, now: datetime, live: bool) -> list[Pending
         if owner is None:
             continue
         start = date.start - offsets[index]
+        anchor = anchor_of(owner, now) if date.relative else None
+        when = anchor.when if anchor is not None else date.when
         accept = partial(_text_accept, owner, start, start + len(date.text), texts[index],
-                         date.when, now)
-        found.append((Candidate(date.when, "text", url, date.text), accept))
-    return found
+                         when, now)
+        if anchor is not None:
+            found.append((Candidate(when, "time", url, anchor.quote(date.text)), accept))
+        elif not date.relative:
+            found.append((Candidate(when, "text", url, date.text), accept))
+        elif live:
+            stamps.append((Candidate(when, "text", url, date.text, relative=True,
+                                     window=date.window), accept, owner))
+    return found, stamps
 
 
 def text_candidates(doc: Any, url: str, now: datetime, *, live: bool = True) -> list[Candidate]:
-    """Full dates written in the page text, as labels of content (see ``_label_like``).
-    ``live=False`` ignores relative forms ("2 hari yang lalu"), which on a saved page refer
-    to a moment we do not know."""
-    return [cand for cand, accept in _text_pending(doc, url, now, live) if accept()]
+    """Absolute dates written in the page text, as labels of content (see ``_label_like``),
+    including relative stamps whose markup carries an absolute timestamp. Relative stamps
+    without one are never here: see ``read_page``."""
+    return [cand for cand, accept in _text_pending(doc, url, now, live)[0] if accept()]
 
 
-def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> Candidate | None:
+@dataclass(frozen=True)
+class PageDates:
+    """What a page says of its dates: the newest absolute one, and the newest few relative
+    stamps newer than it, newest first (to be corroborated by the check, or kept as
+    evidence)."""
+
+    best: Candidate | None
+    stamps: tuple[Candidate, ...] = ()
+
+
+def read_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> PageDates:
     """``newest(page_candidates(...))`` for the cost of checking only the newest few: dates
     are sorted newest first and placed (trap, prose) one by one until one is accepted. On a
     home page listing 40 dated posts this is ~5x cheaper. When ``<time>`` markup dates the
@@ -384,11 +329,36 @@ def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> C
     timed = _time_pending(doc, url, now) + _link_pending(doc, url, now)
     best = _first_accepted(pending + timed)
     if best is not None and best.source == "time":
-        return best  # per-item markup of the listed posts: their text repeats the same dates
-    text = _first_accepted(_text_pending(doc, url, now, live))
+        return PageDates(best)  # per-item markup of the listed posts: their text repeats them
+    written, relative = _text_pending(doc, url, now, live)
+    text = _first_accepted(written)
     if best is None or (text is not None and text.when.date() > best.when.date()):
-        return text
-    return best
+        best = text
+    return PageDates(best, _newer_stamps(relative, best))
+
+
+MAX_STAMPS = 5
+
+
+def _newer_stamps(pending: list[StampPending],
+                  best: Candidate | None) -> tuple[Candidate, ...]:
+    """The newest accepted relative stamps newer than ``best`` (one no newer than an
+    absolute date would change nothing)."""
+    pending.sort(key=lambda p: -p[0].when.timestamp())
+    found: list[Candidate] = []
+    for cand, accept, owner in pending:
+        if len(found) >= MAX_STAMPS or (best is not None and
+                                        cand.when.date() <= best.when.date()):
+            break
+        if accept():
+            found.append(replace(cand, key=item_key(owner)))
+    return tuple(found)
+
+
+def newest_on_page(doc: Any, url: str, now: datetime, *, live: bool = True) -> Candidate | None:
+    """The page's newest absolute content date (``read_page``): a stamp relative to the
+    moment of viewing never dates a page on its own."""
+    return read_page(doc, url, now, live=live).best
 
 
 def _first_accepted(pending: list[Pending]) -> Candidate | None:
@@ -412,12 +382,3 @@ def page_candidates(doc: Any, url: str, now: datetime, *, live: bool = True) -> 
     return (jsonld_candidates(doc, url, now) + meta_candidates(doc, url, now)
             + time_candidates(doc, url, now) + link_candidates(doc, url, now)
             + text_candidates(doc, url, now, live=live))
-
-
-def newest(candidates: list[Candidate]) -> Candidate | None:
-    """The newest by day; on a tie the more reliable source (earlier in the list) wins."""
-    best: Candidate | None = None
-    for cand in candidates:
-        if best is None or cand.when.date() > best.when.date():
-            best = cand
-    return best

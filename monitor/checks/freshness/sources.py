@@ -18,8 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from monitor.checks.freshness.candidate import Candidate
 from monitor.checks.freshness.dates import parse_datetime, plausible
-from monitor.checks.freshness.page import Candidate
 from monitor.core.snapshot import Fetched
 
 log = logging.getLogger(__name__)

@@ -24,6 +24,10 @@ ID: dict[str, str] = {
     "a_empty": "Lengkapi isi situs: profil, layanan, dan berita kegiatan {level}.",
     "p_other_flag": "Isi situs bermasalah ({flag})",
     "a_other_flag": "Periksa isi situs dan laporkan ke Diskominfotik.",
+    "p_verification_tag": "Tag verifikasi mesin pencari baru muncul ({engines})",
+    "a_verification_tag": ("Pastikan tag itu dipasang oleh pengelola situs sendiri; bila tidak, "
+                           "situs mungkin diambil alih: hapus tag, ganti kata sandi admin, dan "
+                           "laporkan ke Diskominfotik."),
     "p_down_week": "Situs tidak dapat diakses sepanjang minggu ({error})",
     "a_down_week": ("Periksa hosting, masa aktif domain, dan sertifikat; hubungi Diskominfotik "
                     "bila perlu bantuan."),
@@ -57,6 +61,11 @@ ID: dict[str, str] = {
     "ev_flag": "Pemeriksaan isi halaman depan menemukan tanda ini ({flag}).",
     "ev_cert": "Sertifikat HTTPS situs berakhir dalam {days} hari.",
     "ev_no_https": "Situs dibuka lewat alamat http:// tanpa sertifikat yang sah.",
+    "ev_other_flag": ("Pemeriksaan isi halaman depan menemukan tanda masalah lain; rinciannya "
+                      "ada di bukti teknis."),
+    "ev_verification_tag": ("Sejak pemeriksaan sebelumnya, halaman depan memuat tag verifikasi "
+                            "mesin pencari yang baru: tanda yang dipakai peretas untuk mengambil "
+                            "alih daftar situs di mesin pencari."),
     "ev_mobile_none": "Pemeriksaan ponsel menilai halaman ini sulit dipakai di ponsel.",
     "src_wp-api": "daftar berita WordPress",
     "src_feed": "umpan berita (RSS)",
@@ -135,6 +144,10 @@ EN: dict[str, str] = {
     "a_empty": "Add content: the {level}'s profile, services and activity news.",
     "p_other_flag": "Content problem ({flag})",
     "a_other_flag": "Check the site's content and report to Diskominfotik.",
+    "p_verification_tag": "A new search-engine verification tag appeared ({engines})",
+    "a_verification_tag": ("Make sure the site's own admin added it; if not, the site may have "
+                           "been taken over: remove the tag, change the admin passwords and "
+                           "report to Diskominfotik."),
     "p_down_week": "The site was unreachable all week ({error})",
     "a_down_week": ("Check the hosting, the domain's expiry and the certificate; ask "
                     "Diskominfotik for help if needed."),
@@ -167,6 +180,11 @@ EN: dict[str, str] = {
     "ev_flag": "The check of the home page's content found this sign ({flag}).",
     "ev_cert": "The site's HTTPS certificate ends in {days} days.",
     "ev_no_https": "The site opens over http:// without a valid certificate.",
+    "ev_other_flag": ("The check of the home page's content found another sign of trouble; "
+                      "the details are in the technical evidence."),
+    "ev_verification_tag": ("Since the check before, the home page carries a new search-engine "
+                            "verification tag: the mark attackers use to take over a site's "
+                            "search listing."),
     "ev_mobile_none": "The phone check found the page hard to use on a phone.",
     "src_wp-api": "the WordPress news list",
     "src_feed": "the news feed (RSS)",

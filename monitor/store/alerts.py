@@ -1,0 +1,167 @@
+"""SQL for alerts: recent results per site, open alerts, and deliveries per channel.
+
+Detection reads the last few results of each site swept and the alerts still open; it writes
+new alerts with one ``pending`` delivery per channel in one transaction, so an alert is
+either recorded with everywhere it must go, or not at all. Delivery then updates each row's
+outcome; anything not ``sent`` is tried again at the next sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from monitor.store import Store
+from monitor.store.models import Alert, AlertDelivery, Result, Site
+
+RETRY_STATUSES = ("pending", "failed", "timeout")
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """An alert to record, with the channels (key, label) it goes to."""
+
+    alert: Alert
+    channels: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A delivery still to make, with its alert and site (for the wording)."""
+
+    delivery: AlertDelivery
+    alert: Alert
+    site: Site
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery_id: int
+    status: str  # sent, failed, timeout, dropped
+    detail: str = ""
+    via: str = "single"
+
+
+def swept_site_ids(store: Store, sweep_id: int) -> list[int]:
+    with store.session() as session:
+        return list(session.exec(select(Result.site_id).where(Result.sweep_id == sweep_id)))
+
+
+def recent_results(store: Store, sweep_id: int, depth: int) -> dict[int, list[Result]]:
+    """The last ``depth`` results of each site swept in ``sweep_id``, newest first. (A
+    subquery, not a list of ids: 10,000 sites would exceed some drivers' parameter limits.)"""
+    swept = select(Result.site_id).where(Result.sweep_id == sweep_id)
+    with store.session() as session:
+        ranked = select(
+            Result.id,
+            func.row_number().over(partition_by=col(Result.site_id),
+                                   order_by=col(Result.id).desc()).label("rn"),
+        ).where(col(Result.site_id).in_(swept)).subquery()
+        rows = session.exec(
+            select(Result).join(ranked, ranked.c.id == Result.id)
+            .where(ranked.c.rn <= depth).order_by(col(Result.id).desc())).all()
+    found: dict[int, list[Result]] = {}
+    for result in rows:
+        found.setdefault(result.site_id, []).append(result)
+    return found
+
+
+def open_alerts(store: Store) -> list[Alert]:
+    """Conditions still open (not events, not reminders)."""
+    with store.session() as session:
+        return list(session.exec(
+            select(Alert).where(col(Alert.closed_at).is_(None), col(Alert.reminder_of).is_(None))
+            .order_by(col(Alert.id))).all())
+
+
+def event_keys(store: Store, kind: str) -> dict[int, set[str]]:
+    """Every key ever alerted for ``kind`` per site: an event is said once."""
+    with store.session() as session:
+        rows = session.exec(select(Alert.site_id, Alert.key).where(Alert.kind == kind)).all()
+    found: dict[int, set[str]] = {}
+    for site_id, key in rows:
+        found.setdefault(site_id, set()).add(key)
+    return found
+
+
+def save_changes(store: Store, new: Iterable[NewAlert], closed: Iterable[int],
+                 reminded: Iterable[int], now: datetime) -> list[int]:
+    """Record new alerts (with a pending delivery per channel), close the conditions that
+    ended and mark reminded ones, in one transaction. Returns the new alert ids."""
+    ids: list[int] = []
+    with store.session() as session:
+        for alert_id in closed:
+            row = session.get_one(Alert, alert_id)
+            row.closed_at = now
+            session.add(row)
+        for alert_id in reminded:
+            row = session.get_one(Alert, alert_id)
+            row.reminded_at = now
+            session.add(row)
+        for item in new:
+            session.add(item.alert)
+            session.flush()
+            assert item.alert.id is not None
+            ids.append(item.alert.id)
+            for key, label in dict(item.channels).items():
+                session.add(AlertDelivery(alert_id=item.alert.id, channel=key, label=label,
+                                          updated_at=now))
+        session.commit()
+    return ids
+
+
+def outbound(store: Store, max_attempts: int) -> list[Outbound]:
+    """Deliveries not yet made (pending, or failed earlier and worth another try)."""
+    with store.session() as session:
+        rows = session.exec(
+            select(AlertDelivery, Alert, Site)
+            .join(Alert, col(Alert.id) == AlertDelivery.alert_id)
+            .join(Site, col(Site.id) == Alert.site_id)
+            .where(col(AlertDelivery.status).in_(RETRY_STATUSES),
+                   AlertDelivery.attempts < max_attempts)
+            .order_by(col(Alert.id), col(AlertDelivery.channel))).all()
+    return [Outbound(d, a, s) for d, a, s in rows]
+
+
+def last_digest(store: Store) -> dict[str, datetime]:
+    """When each channel last received a digest."""
+    with store.session() as session:
+        rows = session.exec(
+            select(AlertDelivery.channel, func.max(AlertDelivery.sent_at))
+            .where(AlertDelivery.via == "digest", AlertDelivery.status == "sent")
+            .group_by(col(AlertDelivery.channel))).all()
+    return {channel: at for channel, at in rows if at is not None}
+
+
+def record_outcomes(store: Store, outcomes: Iterable[Outcome], now: datetime) -> None:
+    with store.session() as session:
+        for outcome in outcomes:
+            row = session.get_one(AlertDelivery, outcome.delivery_id)
+            row.status, row.detail = outcome.status, outcome.detail[:500]
+            row.updated_at = now
+            if outcome.status != "dropped":
+                row.attempts += 1
+            if outcome.status == "sent":
+                row.sent_at, row.via = now, outcome.via
+            session.add(row)
+        session.commit()
+
+
+def recent(store: Store, limit: int) -> list[tuple[Alert, Site, list[AlertDelivery]]]:
+    """The newest ``limit`` alerts with their deliveries, newest first."""
+    with store.session() as session:
+        alerts = session.exec(
+            select(Alert, Site).join(Site, col(Site.id) == Alert.site_id)
+            .order_by(col(Alert.id).desc()).limit(limit)).all()
+        ids = [a.id for a, _ in alerts]
+        deliveries = session.exec(
+            select(AlertDelivery).where(col(AlertDelivery.alert_id).in_(ids))
+            .order_by(col(AlertDelivery.channel))).all()
+    by_alert: dict[int, list[AlertDelivery]] = {}
+    for d in deliveries:
+        by_alert.setdefault(d.alert_id, []).append(d)
+    return [(a, s, by_alert.get(a.id or 0, [])) for a, s in alerts]
