@@ -225,3 +225,28 @@ def test_one_order_in_reports_emails_inactive_and_admin(run_cli: Run, week: tupl
         assert shown == websites[:SUMMARY_PROBLEMS], path.name
         no_site = len(order) - len(websites)
         assert (t("id", "tldr_no_site", count=no_site) in text) == (no_site > 0), path.name
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_reason_has_words_a_label_and_a_plain_sentence(week: tuple[str, str],
+                                                             lang: str) -> None:
+    """Each kind the verdicts can give is worded from the one catalogue: its reason and
+    action, the admin page's label (``rs_<kind>``) and, on a website's card, the evidence as
+    one plain sentence (areas without a website are a list of names, not cards)."""
+    from monitor.core.words import STRINGS
+    from monitor.report.data import build
+    from monitor.report.source import load_week
+
+    for entry in ORDER:
+        for key in (entry.wording, entry.action, f"rs_{entry.name}"):
+            assert key in STRINGS[lang], key
+    db, label = week
+    year, number = (int(part) for part in label.split("-W"))
+    report = build(load_week(Store.open(db), year, number), lang=lang,
+                   now=datetime.now(UTC))
+    seen = {p.kind: p for s in report.needs_action for p in s.problems}
+    assert sorted(seen) == sorted(KINDS)
+    for kind, problem in seen.items():
+        # an id missing from the catalogue would show itself ("p_...")
+        assert not problem.reason.startswith("p_") and not problem.advice.startswith("a_"), kind
+        assert bool(problem.plain) == (kind != "no_site"), (kind, problem.plain)
