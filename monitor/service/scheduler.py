@@ -138,7 +138,7 @@ def logged(spec: JobSpec) -> Callable[[], None]:
             log.warning("job %s skipped: %s", spec.id, exc)
         except MonitorError as exc:
             log.error("job %s failed after %.1f s: %s", spec.id, time.monotonic() - started, exc)
-        except Exception:  # noqa: BLE001 - our bug; the service must go on
+        except Exception:  # our bug; the service must go on
             log.exception("job %s crashed after %.1f s", spec.id, time.monotonic() - started)
         else:
             log.info("job %s done in %.1f s: %s", spec.id, time.monotonic() - started, outcome)
