@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import Session, SQLModel, select
 
+from monitor.store import summary_models  # noqa: F401 - create_all makes the period tables
 from monitor.store.models import SchemaVersion
 
 Step = Callable[[Connection], None]

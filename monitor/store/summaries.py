@@ -1,0 +1,275 @@
+"""SQL for the day summaries behind the period evidence packs (tables: store/summary_models).
+
+``fill`` summarises every complete Asia/Jakarta day that has not been summarised yet, oldest
+first, reading raw results a week at a time as plain rows (no ORM objects: a year is 200,000+
+results). It runs before `monitor prune` thins old sweeps, after the weekly report and before
+a pack is built, so a summary always comes from the full, unthinned day. A summarised day is
+never summarised again: after thinning its raw results no longer tell the whole story.
+
+Episodes carry over from day to day: a spell still open at the end of one day is continued by
+the next day's results. A down site cannot show content, so only a result that was reached
+(available) can end a hacked or suspended spell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlmodel import col
+
+from monitor.core.clock import JAKARTA, as_utc, to_jakarta
+from monitor.store import Store
+from monitor.store.models import Result, Review, Sweep
+from monitor.store.summary_models import Episode, SiteDay, SummaryDay
+
+HACKED_FLAGS = frozenset({"judi_spam", "defaced"})
+KINDS = ("down", "hacked", "suspended")
+CHUNK_DAYS = 7
+MAX_EVIDENCE = 3
+
+
+def day_start(day: date) -> datetime:
+    """00:00 WIB of ``day`` as aware UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=JAKARTA).astimezone(UTC)
+
+
+def _bad(kind: str, available: bool | None, flags: Sequence[str]) -> bool | None:
+    """True/False: the result shows / does not show ``kind``; None: it cannot tell."""
+    if kind == "down":
+        return None if available is None else not available
+    if not available:
+        return None
+    wanted = HACKED_FLAGS if kind == "hacked" else {"suspended"}
+    return any(f in wanted for f in flags)
+
+
+@dataclass
+class _Tally:
+    counts: dict[str, int] = field(default_factory=dict)
+    last_at: datetime | None = None
+    last_activity: str = ""
+    last_mobile: bool | None = None
+
+    def add(self, at: datetime, available: bool | None, activity: str,
+            mobile: bool | None, flags: Sequence[str]) -> None:
+        c = self.counts
+        c["checks"] = c.get("checks", 0) + 1
+        if available is not None:
+            key = "up" if available else "down"
+            c[key] = c.get(key, 0) + 1
+        act = "no_site" if activity == "tidak_ada_situs" else activity
+        if act in ("aktif", "kurang_aktif", "tidak_aktif", "tidak_diketahui", "no_site"):
+            c[act] = c.get(act, 0) + 1
+        if mobile is not None:
+            c["mobile_known"] = c.get("mobile_known", 0) + 1
+            c["mobile_ok"] = c.get("mobile_ok", 0) + int(mobile)
+        if any(f in HACKED_FLAGS for f in flags) and available:
+            c["hacked"] = c.get("hacked", 0) + 1
+        if "suspended" in flags and available:
+            c["suspended"] = c.get("suspended", 0) + 1
+        if self.last_at is None or at >= self.last_at:
+            self.last_at, self.last_activity, self.last_mobile = at, activity, mobile
+
+
+def summarised_days(store: Store) -> set[str]:
+    with store.session() as session:
+        return set(session.execute(select(SummaryDay.day)).scalars().all())
+
+
+def fill(store: Store, now: datetime) -> int:
+    """Summarise every day before today (Jakarta) that has sweeps and no summary yet, and
+    every day between the first sweep and today (days without sweeps become gaps).
+    Returns how many days were summarised now."""
+    today = to_jakarta(now).date()
+    with store.session() as session:
+        first = session.execute(select(func.min(Sweep.started_at))).scalar()
+    if first is None:
+        return 0
+    done = summarised_days(store)
+    day = to_jakarta(as_utc(first)).date()
+    todo = []
+    while day < today:
+        if day.isoformat() not in done:
+            todo.append(day)
+        day += timedelta(days=1)
+    for start in range(0, len(todo), CHUNK_DAYS):
+        _fill_days(store, todo[start:start + CHUNK_DAYS], now)
+    return len(todo)
+
+
+def _fill_days(store: Store, days: Sequence[date], now: datetime) -> None:
+    """Summarise ``days`` (consecutive or not, oldest first) in one transaction."""
+    lo, hi = day_start(days[0]), day_start(days[-1] + timedelta(days=1))
+    wanted = {d.isoformat() for d in days}
+    r = Result.__table__.c  # type: ignore[attr-defined]
+    with store.session() as session:
+        rows = session.execute(
+            select(r.id, r.site_id, r.checked_at, r.available, r.activity, r.mobile_friendly,
+                   r.content_flags)
+            .where(r.checked_at >= lo, r.checked_at < hi)
+            .order_by(r.checked_at, r.id)).all()
+        sweeps = session.execute(
+            select(Sweep.started_at, Sweep.status)
+            .where(col(Sweep.started_at) >= lo, col(Sweep.started_at) < hi)).all()
+        tallies: dict[tuple[str, int], _Tally] = {}
+        tracker = _Episodes(session)
+        for rid, site_id, checked_at, available, activity, mobile, flags in rows:
+            at = as_utc(checked_at)
+            key = to_jakarta(at).date().isoformat()
+            if key not in wanted:
+                continue
+            flags = list(flags or [])
+            tallies.setdefault((key, site_id), _Tally()).add(at, available, activity or "",
+                                                             mobile, flags)
+            tracker.see(site_id, rid, at, available, flags)
+        tracker.save()
+        _insert_days(session, days, sweeps, tallies, now)
+        session.commit()
+
+
+def _insert_days(session: Any, days: Sequence[date], sweeps: Iterable[Any],
+                 tallies: dict[tuple[str, int], _Tally], now: datetime) -> None:
+    per_day: dict[str, list[int]] = {d.isoformat(): [0, 0, 0] for d in days}
+    for started_at, status in sweeps:
+        key = to_jakarta(as_utc(started_at)).date().isoformat()
+        if key in per_day:
+            per_day[key][0] += 1
+            per_day[key][1] += status == "complete"
+    site_rows = []
+    for (key, site_id), tally in tallies.items():
+        per_day[key][2] += tally.counts.get("checks", 0)
+        site_rows.append({"day": key, "site_id": site_id, "last_at": tally.last_at,
+                          "last_activity": tally.last_activity,
+                          "last_mobile": tally.last_mobile, **_zeroed(tally.counts)})
+    if site_rows:
+        session.execute(insert(SiteDay), site_rows)
+    session.execute(insert(SummaryDay), [
+        {"day": key, "sweeps": n, "complete": c, "results": res, "filled_at": now}
+        for key, (n, c, res) in per_day.items()])
+
+
+def _zeroed(counts: dict[str, int]) -> dict[str, int]:
+    names = ("checks", "up", "down", "aktif", "kurang_aktif", "tidak_aktif", "tidak_diketahui",
+             "no_site", "mobile_ok", "mobile_known", "hacked", "suspended")
+    return {n: counts.get(n, 0) for n in names}
+
+
+class _Episodes:
+    """Open spells of every site, continued or closed result by result."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.open: dict[tuple[int, str], Episode] = {
+            (e.site_id, e.kind): e for e in session.execute(
+                select(Episode).where(col(Episode.ended_at).is_(None))).scalars().all()}
+        self.changed: dict[int, Episode] = {}
+        self.new: list[tuple[Episode, int]] = []  # with the id of the result that began it
+
+    def see(self, site_id: int, rid: int, at: datetime, available: bool | None,
+            flags: Sequence[str]) -> None:
+        for kind in KINDS:
+            bad = _bad(kind, available, flags)
+            if bad is None:
+                continue
+            spell = self.open.get((site_id, kind))
+            if bad and spell is None:
+                spell = Episode(site_id=site_id, kind=kind, started_at=at, last_bad_at=at)
+                self.open[(site_id, kind)] = spell
+                self.new.append((spell, rid))
+            elif bad and spell is not None:
+                spell.last_bad_at, spell.sweeps = at, spell.sweeps + 1
+                self._touch(spell)
+            elif spell is not None:
+                spell.ended_at = at
+                self._touch(spell)
+                del self.open[(site_id, kind)]
+
+    def _touch(self, spell: Episode) -> None:
+        if spell.id is not None:
+            self.changed[spell.id] = spell
+
+    def save(self) -> None:
+        for spell in self.changed.values():
+            self.session.execute(update(Episode).where(col(Episode.id) == spell.id).values(
+                last_bad_at=spell.last_bad_at, ended_at=spell.ended_at, sweeps=spell.sweeps))
+        evidence = _evidence(self.session, [rid for _, rid in self.new])
+        for spell, rid in self.new:
+            spell.evidence = evidence.get((rid, spell.kind), [])
+            self.session.add(spell)
+        self.session.flush()
+
+
+def _evidence(session: Any, ids: Sequence[int]) -> dict[tuple[int, str], list[dict[str, Any]]]:
+    """What each beginning result recorded: the HTTP outcome for a down spell, the content
+    check's matches (rule, URL, exact text) for a hacked or suspended one."""
+    out: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    r = Result.__table__.c  # type: ignore[attr-defined]
+    for start in range(0, len(ids), 500):
+        rows = session.execute(select(r.id, r.url, r.error, r.error_detail, r.status_code,
+                                      r.findings).where(r.id.in_(ids[start:start + 500])))
+        for rid, url, error, detail, status, findings in rows:
+            text = " ".join(str(x) for x in (error, status, detail) if x)
+            out[(rid, "down")] = [{"rule": f"availability:{error or 'down'}", "url": url,
+                                   "text": text[:300]}]
+            items = _content_items(findings or {})
+            out[(rid, "hacked")] = [i for i in items if not i["rule"].startswith("suspended")]
+            out[(rid, "suspended")] = [i for i in items if i["rule"].startswith("suspended")]
+    return out
+
+
+def _content_items(findings: dict[str, Any]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for check, data in findings.items():
+        if "content" not in str(check) or not isinstance(data, dict):
+            continue
+        for raw in data.get("evidence") or []:
+            if isinstance(raw, dict) and (raw.get("rule") or raw.get("text")):
+                items.append({"rule": str(raw.get("rule") or "")[:100],
+                              "url": None if raw.get("url") is None else str(raw["url"])[:500],
+                              "text": str(raw.get("text") or "")[:300]})
+    return items[:MAX_EVIDENCE]
+
+
+# -- reading ------------------------------------------------------------------------------
+def days_between(store: Store, first: date, last: date) -> list[SummaryDay]:
+    with store.session() as session:
+        return list(session.execute(select(SummaryDay).where(
+            col(SummaryDay.day) >= first.isoformat(), col(SummaryDay.day) <= last.isoformat())
+            .order_by(col(SummaryDay.day))).scalars().all())
+
+
+def site_days_between(store: Store, first: date, last: date) -> list[Any]:
+    """Plain rows (not ORM objects) of every site-day in [first, last], oldest first."""
+    t = SiteDay.__table__.c  # type: ignore[attr-defined]
+    with store.session() as session:
+        return list(session.execute(
+            select(t.day, t.site_id, t.checks, t.up, t.down, t.aktif, t.kurang_aktif,
+                   t.tidak_aktif, t.tidak_diketahui, t.no_site, t.mobile_ok, t.mobile_known,
+                   t.hacked, t.suspended, t.last_at, t.last_activity, t.last_mobile)
+            .where(t.day >= first.isoformat(), t.day <= last.isoformat())
+            .order_by(t.day, t.site_id)).all())
+
+
+def episodes_between(store: Store, since: datetime, until: datetime) -> list[Episode]:
+    """Spells that overlap [since, until): began before ``until`` and had not ended before
+    ``since``."""
+    with store.session() as session:
+        return list(session.execute(
+            select(Episode).where(col(Episode.started_at) < until)
+            .where((col(Episode.ended_at).is_(None)) | (col(Episode.ended_at) >= since))
+            .order_by(col(Episode.started_at), col(Episode.id))).scalars().all())
+
+
+def reviews_of(store: Store, site_ids: Iterable[int]) -> list[Review]:
+    """Every review of these sites, oldest first (the trail an incident shows)."""
+    ids = sorted(set(site_ids))
+    if not ids:
+        return []
+    with store.session() as session:
+        return list(session.execute(
+            select(Review).where(col(Review.site_id).in_(ids))
+            .order_by(col(Review.created_at), col(Review.id))).scalars().all())
