@@ -114,6 +114,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "",
             "Password of the `monitor admin` page; required when it listens beyond 127.0.0.1.",
             secret=True),
+    # -- period evidence packs (monthly / yearly) --
+    Setting("period_schedule", "0 7 1 * *",
+            "`monitor serve`: when to write and email last month's evidence pack (the 1st, "
+            "07:00 WIB); empty disables it."),
+    Setting("period_recipients", "",
+            "';'-separated addresses that receive the monthly evidence pack (Diskominfotik)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

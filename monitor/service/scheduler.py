@@ -41,6 +41,7 @@ from apscheduler.triggers.cron import CronTrigger
 from monitor.core.clock import JAKARTA, iso_jakarta
 from monitor.core.errors import ConfigError, MonitorError
 from monitor.core.settings import Config
+from monitor.report.period.span import previous_month
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,11 @@ JobFunc = Callable[[], str]
 """A job: does its work and returns a one-line outcome; raises on failure."""
 
 JOB_SETTINGS = {"sweep": "sweep_schedule", "report": "report_schedule",
-                "retention": "retention_schedule"}
+                "retention": "retention_schedule", "period": "period_schedule"}
 DESCRIPTIONS = {"sweep": "sweep every target (monitor check)",
                 "report": "weekly report + email (monitor report; monitor email)",
-                "retention": "prune old results (monitor prune)"}
+                "retention": "prune old results (monitor prune)",
+                "period": "last month's evidence pack + email (monitor report --month)"}
 
 
 class JobFailed(MonitorError):
@@ -90,7 +92,7 @@ def plan_jobs(config: Config, funcs: Mapping[str, JobFunc]) -> list[JobSpec]:
     specs = []
     for job_id, setting in JOB_SETTINGS.items():
         expr = str(config.get(setting)).strip()
-        if not expr:
+        if not expr or job_id not in funcs:  # disabled, or not a job of this caller
             continue
         spec = JobSpec(job_id, expr, funcs[job_id])
         spec.trigger()
@@ -236,7 +238,13 @@ def child_jobs(children: Children, config: Config) -> dict[str, JobFunc]:
     def retention() -> str:
         return _last_line(children.run("prune")) or "done"
 
-    return {"sweep": sweep, "report": report, "retention": retention}
+    def period() -> str:
+        args = ["report", "--month", previous_month(datetime.now(JAKARTA))]
+        if config.smtp_host and str(config.get("period_recipients")).strip():
+            args.append("--email")
+        return _last_line(children.run(*args)) or "done"
+
+    return {"sweep": sweep, "report": report, "retention": retention, "period": period}
 
 
 # -- the service --------------------------------------------------------------------------

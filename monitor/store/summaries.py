@@ -13,12 +13,13 @@ the next day's results. A down site cannot show content, so only a result that w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import String, func, insert, select, type_coerce, update
 from sqlmodel import col
 
 from monitor.core.clock import JAKARTA, as_utc, to_jakarta
@@ -107,9 +108,11 @@ def _fill_days(store: Store, days: Sequence[date], now: datetime) -> None:
     wanted = {d.isoformat() for d in days}
     r = Result.__table__.c  # type: ignore[attr-defined]
     with store.session() as session:
+        # raw text, parsed here: the ORM's per-row DateTime and JSON processing was most of
+        # the time of a year's fill
         rows = session.execute(
-            select(r.id, r.site_id, r.checked_at, r.available, r.activity, r.mobile_friendly,
-                   r.content_flags)
+            select(r.id, r.site_id, type_coerce(r.checked_at, String), r.available, r.activity,
+                   r.mobile_friendly, type_coerce(r.content_flags, String))
             .where(r.checked_at >= lo, r.checked_at < hi)
             .order_by(r.checked_at, r.id)).all()
         sweeps = session.execute(
@@ -117,18 +120,32 @@ def _fill_days(store: Store, days: Sequence[date], now: datetime) -> None:
             .where(col(Sweep.started_at) >= lo, col(Sweep.started_at) < hi)).all()
         tallies: dict[tuple[str, int], _Tally] = {}
         tracker = _Episodes(session)
-        for rid, site_id, checked_at, available, activity, mobile, flags in rows:
-            at = as_utc(checked_at)
-            key = to_jakarta(at).date().isoformat()
+        for rid, site_id, checked_at, available, activity, mobile, raw_flags in rows:
+            at = _utc(checked_at)
+            key = (at + WIB).date().isoformat()
             if key not in wanted:
                 continue
-            flags = list(flags or [])
+            flags = _flags(raw_flags)
             tallies.setdefault((key, site_id), _Tally()).add(at, available, activity or "",
                                                              mobile, flags)
             tracker.see(site_id, rid, at, available, flags)
         tracker.save()
         _insert_days(session, days, sweeps, tallies, now)
         session.commit()
+
+
+WIB = timedelta(hours=7)  # Asia/Jakarta has no daylight saving: a fixed offset is exact
+
+
+def _utc(value: Any) -> datetime:
+    """SQLite gives text, PostgreSQL a datetime."""
+    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def _flags(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = json.loads(value) if value not in ("[]", "", "null") else []
+    return [str(f) for f in value or []]
 
 
 def _insert_days(session: Any, days: Sequence[date], sweeps: Iterable[Any],
@@ -146,8 +163,8 @@ def _insert_days(session: Any, days: Sequence[date], sweeps: Iterable[Any],
                           "last_activity": tally.last_activity,
                           "last_mobile": tally.last_mobile, **_zeroed(tally.counts)})
     if site_rows:
-        session.execute(insert(SiteDay), site_rows)
-    session.execute(insert(SummaryDay), [
+        session.execute(insert(SiteDay.__table__), site_rows)  # type: ignore[attr-defined]
+    session.execute(insert(SummaryDay.__table__), [  # type: ignore[attr-defined]
         {"day": key, "sweeps": n, "complete": c, "results": res, "filled_at": now}
         for key, (n, c, res) in per_day.items()])
 
@@ -171,6 +188,8 @@ class _Episodes:
 
     def see(self, site_id: int, rid: int, at: datetime, available: bool | None,
             flags: Sequence[str]) -> None:
+        if available and not flags and not any((site_id, k) in self.open for k in KINDS):
+            return  # the usual case: a healthy site with nothing open
         for kind in KINDS:
             bad = _bad(kind, available, flags)
             if bad is None:
@@ -197,10 +216,18 @@ class _Episodes:
             self.session.execute(update(Episode).where(col(Episode.id) == spell.id).values(
                 last_bad_at=spell.last_bad_at, ended_at=spell.ended_at, sweeps=spell.sweeps))
         evidence = _evidence(self.session, [rid for _, rid in self.new])
+        table = Episode.__table__  # type: ignore[attr-defined]
+        closed = []
         for spell, rid in self.new:
             spell.evidence = evidence.get((rid, spell.kind), [])
-            self.session.add(spell)
-        self.session.flush()
+            values = spell.model_dump(exclude={"id"})
+            if spell.ended_at is not None:
+                closed.append(values)  # never touched again: no id needed
+            else:  # still open: the next day continues it by id
+                spell.id = self.session.execute(insert(table).values(**values)
+                                                ).inserted_primary_key[0]
+        if closed:
+            self.session.execute(insert(table), closed)
 
 
 def _evidence(session: Any, ids: Sequence[int]) -> dict[tuple[int, str], list[dict[str, Any]]]:

@@ -59,13 +59,14 @@ def trend_chart(name: str, weeks: Sequence[WeekFigures], lang: str) -> Markup:
     alt.append(f"{say(lang, 's_hacked')} max {top}")
     for i in _tick_indexes(n):
         if i < len(weeks):
-            parts.append(f'<text x="{x(i):.1f}" y="{base + 12}" text-anchor="middle">'
+            anchor = "end" if i == n - 1 and n > 1 else "middle"
+            parts.append(f'<text x="{x(i):.1f}" y="{base + 12}" text-anchor="{anchor}">'
                          f'{escape(weeks[i].label[-3:])}</text>')
     parts.append(_legend(lang, base + 24))
     label = escape(say(lang, "chart_alt", name=name, series="; ".join(alt)))
     return Markup(
         f'<svg class="trend" role="img" aria-label="{label}" viewBox="0 0 {W} {H + 20}" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg" font-size="9" '
+        f'width="100%" xmlns="http://www.w3.org/2000/svg" font-size="10" '
         f'font-family="sans-serif" fill="#424a53"><title>{label}</title>'
         f"{''.join(parts)}</svg>")
 

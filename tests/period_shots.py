@@ -1,0 +1,44 @@
+"""Phone (360 px) screenshots and the A4 print layout of page 1 of a pack, as PNG files a
+reviewer can open; saved by the period tests into reports/screenshots/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from monitor.core.chromium import LAUNCH_ARGS, find_chromium
+
+A4_PAGE = (703, 1017)  # the printable area of A4 with the 12/16 mm margins, at 96 px per inch
+
+
+def save_shots(pages: dict[str, Path], out: Path) -> list[Path]:
+    """For each name -> HTML page: <name>-phone.png (360 px wide, first 3 screens) and, for
+    the first page, <name>-a4-page1.png (print media, one A4 page)."""
+    executable = find_chromium()
+    if executable is None:
+        return []
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        try:
+            phone = browser.new_page(viewport={"width": 360, "height": 740},
+                                     device_scale_factor=2, is_mobile=True, has_touch=True)
+            for name, html in pages.items():
+                phone.goto(html.resolve().as_uri())
+                target = out / f"{name}-phone.png"
+                phone.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": 360,
+                                                         "height": 740 * 3}, full_page=True)
+                saved.append(target)
+            first_name, first = next(iter(pages.items()))
+            a4 = browser.new_page(viewport={"width": A4_PAGE[0], "height": A4_PAGE[1]})
+            a4.emulate_media(media="print")
+            a4.goto(first.resolve().as_uri())
+            target = out / f"{first_name}-a4-page1.png"
+            a4.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": A4_PAGE[0],
+                                                  "height": A4_PAGE[1]})
+            saved.append(target)
+        finally:
+            browser.close()
+    return saved
