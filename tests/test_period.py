@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -52,6 +52,17 @@ def copy(seeded: Path, tmp: Path, name: str = "m.db") -> Store:
     target = tmp / name
     shutil.copy(seeded, target)
     return Store.open(f"sqlite:///{target}")
+
+
+def snapshot(store: Store, target: Path) -> str:
+    """A consistent copy of a store's SQLite file (WAL included); returns its URL."""
+    source = sqlite3.connect(str(store.engine.url.database))
+    dest = sqlite3.connect(str(target))
+    with dest:
+        source.backup(dest)
+    source.close()
+    dest.close()
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture(scope="module")

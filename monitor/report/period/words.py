@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 _ID: dict[str, str] = {
-    "title_city": "Paket Bukti {period}: Kota Bandar Lampung",
-    "title_kec": "Paket Bukti {period}: Kecamatan {name}",
+    "title_city": "Paket Bukti {kind} {label}: Kota Bandar Lampung",
+    "title_kec": "Paket Bukti {kind} {label}: Kecamatan {name}",
     "kind_month": "Bulanan", "kind_year": "Tahunan", "kind_range": "Periode",
     "period": "Periode", "generated": "Dibuat", "data_until": "data sampai",
     "summary": "Ringkasan",
@@ -90,8 +90,8 @@ _ID: dict[str, str] = {
 }
 
 _EN: dict[str, str] = {
-    "title_city": "{period} Evidence Pack: Kota Bandar Lampung",
-    "title_kec": "{period} Evidence Pack: Kecamatan {name}",
+    "title_city": "{kind} Evidence Pack {label}: Kota Bandar Lampung",
+    "title_kec": "{kind} Evidence Pack {label}: Kecamatan {name}",
     "kind_month": "Monthly", "kind_year": "Yearly", "kind_range": "Period",
     "period": "Period", "generated": "Generated", "data_until": "data until",
     "summary": "Summary",
