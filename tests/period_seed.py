@@ -13,7 +13,6 @@ directly (never from the database) and compare.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta

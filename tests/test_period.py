@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import period_seed as seed
 import pytest
 from sqlalchemy import func, select
 
-import period_seed as seed
 from monitor.core import settings
 from monitor.core.clock import JAKARTA, as_utc
 from monitor.report.period import build_period, files, span

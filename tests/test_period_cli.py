@@ -9,8 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from period_shots import save_shots
+from smtp_server import SmtpServer
+from test_period import pack, seeded, snapshot, year_store  # noqa: F401 - shared fixtures
 
-import period_seed as seed
 from monitor.core import settings
 from monitor.core.clock import JAKARTA
 from monitor.mail import smtp as mailer
@@ -19,9 +21,6 @@ from monitor.report.period import files, span
 from monitor.report.period.model import PeriodPack
 from monitor.service.scheduler import Children, child_jobs, next_runs, plan_jobs
 from monitor.store import Store
-from period_shots import save_shots
-from smtp_server import SmtpServer
-from test_period import pack, seeded, snapshot, year_store  # noqa: F401 - shared fixtures
 
 Run = Callable[..., object]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "reports" / "screenshots"

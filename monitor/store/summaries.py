@@ -78,7 +78,7 @@ class _Tally:
 
 def summarised_days(store: Store) -> set[str]:
     with store.session() as session:
-        return set(session.execute(select(SummaryDay.day)).scalars().all())
+        return set(session.execute(select(col(SummaryDay.day))).scalars().all())
 
 
 def fill(store: Store, now: datetime) -> int:
@@ -116,7 +116,7 @@ def _fill_days(store: Store, days: Sequence[date], now: datetime) -> None:
             .where(r.checked_at >= lo, r.checked_at < hi)
             .order_by(r.checked_at, r.id)).all()
         sweeps = session.execute(
-            select(Sweep.started_at, Sweep.status)
+            select(col(Sweep.started_at), col(Sweep.status))
             .where(col(Sweep.started_at) >= lo, col(Sweep.started_at) < hi)).all()
         tallies: dict[tuple[str, int], _Tally] = {}
         tracker = _Episodes(session)

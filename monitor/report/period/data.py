@@ -102,12 +102,14 @@ def build_pack(store: Store, period: Period, *, lang: str, now: datetime,
         if row.site_id not in sites or row.day not in week_index:
             continue
         key = (row.site_id, week_index[row.day])
-        for table, k in ((per_week, key), (per_period, row.site_id)):
-            held = table.get(k)  # type: ignore[call-overload]
-            if held is None:
-                table[k] = _new_state(row)  # type: ignore[index]
-            else:
-                held.add(row)
+        if key in per_week:
+            per_week[key].add(row)
+        else:
+            per_week[key] = _new_state(row)
+        if row.site_id in per_period:
+            per_period[row.site_id].add(row)
+        else:
+            per_period[row.site_id] = _new_state(row)
     since = day_start(period.first)
     until = day_start(period.last + timedelta(days=1))
     found = incident_data.incidents(store, sites, since, until)
@@ -186,7 +188,8 @@ def _site_line(site: Site, sid: int, per_week: Mapping[tuple[int, int], _State],
 def judge_change(start: _State, end: _State) -> tuple[str, list[str]]:
     """'improved' when something got better and nothing worse (and the reverse): activity
     class, mobile-friendliness, getting (or losing) a website, hacked in its last week."""
-    better, worse = [], []
+    better: list[str] = []
+    worse: list[str] = []
     a, b = ACTIVITY_RANK.get(start.activity), ACTIVITY_RANK.get(end.activity)
     if a is not None and b is not None and a != b:
         (better if b > a else worse).append(f"activity:{start.activity}>{end.activity}")
