@@ -12,7 +12,9 @@ A4_PAGE = (703, 1017)  # the printable area of A4 with the 12/16 mm margins, at 
 
 def save_shots(pages: dict[str, Path], out: Path) -> list[Path]:
     """For each name -> HTML page: <name>-phone.png (360 px wide, first 3 screens) and, for
-    the first page, <name>-a4-page1.png (print media, one A4 page)."""
+    the first page, <name>-a4-page1.png: the print layout (print media, A4's printable width
+    at 96 px per inch) up to the end of page 1. No PDF rasteriser is installed, so this is
+    the page as Chromium lays it out for print, the same engine that writes the PDF."""
     executable = find_chromium()
     if executable is None:
         return []
@@ -36,8 +38,12 @@ def save_shots(pages: dict[str, Path], out: Path) -> list[Path]:
             a4.emulate_media(media="print")
             a4.goto(first.resolve().as_uri())
             target = out / f"{first_name}-a4-page1.png"
+            # the summary ends page 1 (break-after: page in the print CSS): cut there
+            end = a4.evaluate("() => { const s = document.querySelector('.summary');"
+                              " return s ? s.getBoundingClientRect().bottom : 1e9; }")
+            height = min(A4_PAGE[1], int(end) + 8)
             a4.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": A4_PAGE[0],
-                                                  "height": A4_PAGE[1]})
+                                                  "height": height})
             saved.append(target)
         finally:
             browser.close()

@@ -75,4 +75,5 @@ def helpers(lang: str) -> dict[str, Any]:
 
     return {"_": lambda key, **kw: say(lang, key, **kw), "pct": pct, "fdate": fdate,
             "fdt": fdt, "duration": duration, "act": act, "yesno": yesno, "change": change,
-            "chart": chart, "num": lambda v: format_number(v, lang, 0)}
+            "chart": chart, "num": lambda v: format_number(v, lang, 0),
+            "n1": lambda v: "-" if v is None else format_number(v, lang)}
