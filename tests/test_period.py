@@ -36,7 +36,7 @@ class _Exp:
     suspended: bool = False
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeded year in a SQLite file nobody writes to: tests copy it."""
     path = tmp_path_factory.mktemp("year") / "seed.db"
@@ -65,12 +65,12 @@ def snapshot(store: Store, target: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def year_store(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
     return copy(seeded, tmp_path_factory.mktemp("built"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pack(year_store: Store) -> PeriodPack:
     return build_period(year_store, span.year("2025", seed.NOW), lang="id", now=seed.NOW,
                         options=OPTIONS)

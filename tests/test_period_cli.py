@@ -109,6 +109,9 @@ def test_pack_email_once_per_recipient(run_cli: Run, db: str, tmp_path: Path,
     assert "already sent to 1" in second.out  # type: ignore[attr-defined]
     [mail] = server.delivered
     assert mail.rcpt_tos == ["kominfo@example.go.id"]
+    body = mail.message.get_body(("plain",))
+    assert body is not None and "Cakupan: 120 dari 120 sweep terjadwal (100%); 0 celah." in \
+        body.get_content()
     names = [part.get_filename() for part in mail.message.iter_attachments()]
     assert names == ["monitor-2025-06-index.html", "monitor-2025-06-weeks.csv",
                      "monitor-2025-06-data.sha256"]

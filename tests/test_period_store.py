@@ -3,6 +3,7 @@ MONITOR_TEST_PG_URL is set), from the weekly report's seeded week (tests/report_
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -55,3 +56,14 @@ def test_a_day_is_summarised_once(db_url: str) -> None:
     assert fill(store, NOW) == 0
     assert fill(store, NOW + timedelta(days=1)) == 1
     assert "2026-11-16" in summarised_days(store)
+
+
+def test_two_processes_filling_at_once_summarise_each_day_once(sqlite_url: str) -> None:
+    seed_week(Store.open(sqlite_url))
+    stores = [Store.open(sqlite_url) for _ in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        counts = list(pool.map(lambda s: fill(s, NOW), stores))
+    assert sum(counts) == len(summarised_days(stores[0])) == 11  # 12 Nov (W46) to 22 Nov
+    pack = build_period(stores[0], span.between("2026-11-16", "2026-11-22", NOW), lang="id",
+                        now=NOW, options=OPTIONS)
+    assert len([i for i in pack.city.incidents if i.kind == "hacked"]) == 1

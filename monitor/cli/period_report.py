@@ -47,8 +47,7 @@ def run(store: Store, config: Config, period: Period, out: Path, *, lang: str, n
     if not config.smtp_host or not config.mail_from:
         raise ConfigError("--email needs the settings smtp_host and mail_from")
     to = pack_mail.recipients(str(config.get("period_recipients")))
-    summary = [line for line in files.lines() if line.startswith("data sha256")]
-    message = pack_mail.build(period.label, files.folder, files.data_sha256, summary,
+    message = pack_mail.build(period.label, files.folder, files.data_sha256, files.summary,
                               sender=config.mail_from, to=to, lang=lang, now=now)
     with new_mailer(config) as mailer:
         result = pack_mail.send_pack(store, mailer, message, period.label, config.mail_from,

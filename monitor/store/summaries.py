@@ -14,18 +14,22 @@ the next day's results. A down site cannot show content, so only a result that w
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, func, insert, select, type_coerce, update
+from sqlalchemy import String, delete, func, insert, select, type_coerce, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from monitor.core.clock import JAKARTA, as_utc, to_jakarta
 from monitor.store import Store
 from monitor.store.models import Result, Review, Sweep
 from monitor.store.summary_models import Episode, SiteDay, SummaryDay
+
+log = logging.getLogger(__name__)
 
 HACKED_FLAGS = frozenset({"judi_spam", "defaced"})
 KINDS = ("down", "hacked", "suspended")
@@ -97,17 +101,35 @@ def fill(store: Store, now: datetime) -> int:
         if day.isoformat() not in done:
             todo.append(day)
         day += timedelta(days=1)
+    filled = 0
     for start in range(0, len(todo), CHUNK_DAYS):
-        _fill_days(store, todo[start:start + CHUNK_DAYS], now)
-    return len(todo)
+        try:
+            filled += _fill_days(store, todo[start:start + CHUNK_DAYS], now)
+        except IntegrityError:
+            # another process (prune and a pack at once) summarised these days first: its
+            # rows stand, and it goes on with the days after them
+            log.info("day summaries: another process is filling them; stopped here")
+            break
+    return filled
 
 
-def _fill_days(store: Store, days: Sequence[date], now: datetime) -> None:
-    """Summarise ``days`` (consecutive or not, oldest first) in one transaction."""
-    lo, hi = day_start(days[0]), day_start(days[-1] + timedelta(days=1))
-    wanted = {d.isoformat() for d in days}
+def _fill_days(store: Store, days: Sequence[date], now: datetime) -> int:
+    """Summarise ``days`` (consecutive or not, oldest first) in one transaction; returns how
+    many were still to do."""
     r = Result.__table__.c  # type: ignore[attr-defined]
     with store.session() as session:
+        # Take the write lock before reading (a no-op DELETE does on SQLite), so two
+        # processes filling at once queue up instead of both summarising the same days;
+        # then skip what the other one did meanwhile.
+        session.execute(delete(SummaryDay).where(col(SummaryDay.day) == ""))
+        keys = [d.isoformat() for d in days]
+        done = set(session.execute(select(col(SummaryDay.day)).where(
+            col(SummaryDay.day).in_(keys))).scalars())
+        days = [d for d in days if d.isoformat() not in done]
+        if not days:
+            return 0
+        lo, hi = day_start(days[0]), day_start(days[-1] + timedelta(days=1))
+        wanted = {d.isoformat() for d in days}
         # raw text, parsed here: the ORM's per-row DateTime and JSON processing was most of
         # the time of a year's fill
         rows = session.execute(
@@ -132,6 +154,7 @@ def _fill_days(store: Store, days: Sequence[date], now: datetime) -> None:
         tracker.save()
         _insert_days(session, days, sweeps, tallies, now)
         session.commit()
+    return len(days)
 
 
 WIB = timedelta(hours=7)  # Asia/Jakarta has no daylight saving: a fixed offset is exact

@@ -27,7 +27,8 @@ from monitor.report.pdf import PdfPrinter
 from monitor.report.period import files
 from monitor.report.period.data import build_pack
 from monitor.report.period.model import Period, PeriodPack
-from monitor.report.period.render import environment, render
+from monitor.report.period.render import environment, helpers, render
+from monitor.report.period.words import say
 from monitor.store import Store
 from monitor.store.summaries import fill
 
@@ -43,6 +44,7 @@ class PeriodFiles:
     city: Path
     kecamatan: list[Path]
     data_sha256: str
+    summary: list[str] = field(default_factory=list)  # headline lines, for the email body
     pdfs: list[Path] = field(default_factory=list)
     pdf_note: str = ""  # why there are no PDFs, said once
 
@@ -89,11 +91,28 @@ def write_period(store: Store, out_dir: Path, period: Period, *, lang: str, now:
         _write(folder / name, render(pack, area, sha256=digest, generated=now,
                                      env=env).encode("utf-8"))
         pages.append(folder / name)
-    written = PeriodFiles(period.label, folder, pages[-1], pages[:-1], digest)
+    written = PeriodFiles(period.label, folder, pages[-1], pages[:-1], digest,
+                          summary_lines(pack))
     if pdf:
         _print(written, pages, printer)
     log.info("wrote the %s pack into %s", period.label, folder)
     return written
+
+
+def summary_lines(pack: PeriodPack) -> list[str]:
+    """Three plain sentences with the headline figures, in the pack's language."""
+    h = helpers(pack.lang)
+    city, cov = pack.city, pack.coverage
+    end = city.end
+    return [
+        say(pack.lang, "mail_1", up=h["pct"](city.totals.uptime_pct),
+            aktif=h["pct"](end.aktif_pct if end else None),
+            mobile=h["pct"](end.mobile_pct if end else None)),
+        say(pack.lang, "mail_2", hacked=city.totals.hacked, incidents=len(city.incidents),
+            nosite=city.totals.no_site),
+        say(pack.lang, "mail_3", done=cov.done, scheduled=cov.scheduled, pct=h["pct"](cov.pct),
+            gaps=len(cov.gaps)),
+    ]
 
 
 def _print(written: PeriodFiles, pages: list[Path], printer: PdfPrinter | None) -> None:

@@ -30,7 +30,9 @@ INCIDENT_FIELDS = ("code", "name", "kecamatan", "kind", "started_at", "ended_at"
 
 def data_json(pack: PeriodPack) -> bytes:
     """Canonical JSON (sorted keys): the same data always gives the same bytes and hash."""
-    return (json.dumps(to_jsonable(pack), ensure_ascii=False, sort_keys=True, indent=1)
+    data = to_jsonable(pack)
+    del data["lang"]  # the Indonesian and English packs of the same data share one hash
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
             + "\n").encode("utf-8")
 
 

@@ -87,6 +87,11 @@ _ID: dict[str, str] = {
     "act_aktif": "aktif", "act_kurang_aktif": "kurang aktif", "act_tidak_aktif": "tidak aktif",
     "act_tidak_diketahui": "tidak diketahui", "act_tidak_ada_situs": "tanpa situs",
     "yes": "ya", "no": "tidak",
+    "mail_1": "Situs dapat diakses pada {up} cek; di minggu terakhir {aktif} situs aktif dan "
+              "{mobile} ramah ponsel.",
+    "mail_2": "{hacked} situs pernah diretas; {incidents} insiden; {nosite} wilayah belum "
+              "punya situs.",
+    "mail_3": "Cakupan: {done} dari {scheduled} sweep terjadwal ({pct}); {gaps} celah.",
 }
 
 _EN: dict[str, str] = {
@@ -168,6 +173,11 @@ _EN: dict[str, str] = {
     "act_aktif": "active", "act_kurang_aktif": "less active", "act_tidak_aktif": "inactive",
     "act_tidak_diketahui": "unknown", "act_tidak_ada_situs": "no website",
     "yes": "yes", "no": "no",
+    "mail_1": "Sites were up in {up} of checks; in the last week {aktif} of sites were active "
+              "and {mobile} mobile-friendly.",
+    "mail_2": "{hacked} sites were hacked at some point; {incidents} incidents; {nosite} areas "
+              "without a website.",
+    "mail_3": "Coverage: {done} of {scheduled} scheduled sweeps ({pct}); {gaps} gaps.",
 }
 
 STRINGS = {"id": _ID, "en": _EN}
