@@ -85,11 +85,21 @@ def summarised_days(store: Store) -> set[str]:
         return set(session.execute(select(col(SummaryDay.day))).scalars().all())
 
 
+SETTLE = timedelta(hours=3)
+"""A day is summarised once it has been over for this long: a sweep started just before
+midnight may still be storing results (``job_timeout`` stops a job after 3 hours)."""
+
+
+def last_complete_day(now: datetime) -> date:
+    """The newest Jakarta day that ``fill`` summarises at ``now`` (and a pack may cover)."""
+    return to_jakarta(now - SETTLE).date() - timedelta(days=1)
+
+
 def fill(store: Store, now: datetime) -> int:
-    """Summarise every day before today (Jakarta) that has sweeps and no summary yet, and
-    every day between the first sweep and today (days without sweeps become gaps).
-    Returns how many days were summarised now."""
-    today = to_jakarta(now).date()
+    """Summarise every complete day (``last_complete_day``) from the first sweep on that has
+    no summary yet; a day without sweeps is summarised too (a gap). Returns how many days
+    were summarised now."""
+    today = last_complete_day(now) + timedelta(days=1)
     with store.session() as session:
         first = session.execute(select(func.min(Sweep.started_at))).scalar()
     if first is None:

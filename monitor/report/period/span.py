@@ -1,7 +1,8 @@
 """Which days a period covers, its weeks, and how many sweeps were due in it.
 
 A month or year is taken whole but clipped to the last complete Asia/Jakarta day (today is
-still being swept). Weeks are ISO weeks (Monday to Sunday, as the weekly reports), cut at the
+still being swept; a day counts as complete three hours after midnight, see
+store/summaries.py). Weeks are ISO weeks (Monday to Sunday, as the weekly reports), cut at the
 period's edges so a month that starts on a Sunday has a one-day first week: every figure
 counts only days inside the period.
 """
@@ -18,13 +19,14 @@ from apscheduler.triggers.cron import CronTrigger
 from monitor.core.clock import JAKARTA, to_jakarta
 from monitor.core.errors import UsageError
 from monitor.report.period.model import Coverage, Gap, Period
+from monitor.store.summaries import last_complete_day
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 
 def _clip(label: str, kind: str, first: date, last: date, now: datetime) -> Period:
-    yesterday = to_jakarta(now).date() - timedelta(days=1)
+    yesterday = last_complete_day(now)
     if first > yesterday:
         raise UsageError(f"period {label} has not started or has no complete day yet "
                          f"(last complete day: {yesterday.isoformat()})")
