@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -52,17 +51,6 @@ def copy(seeded: Path, tmp: Path, name: str = "m.db") -> Store:
     target = tmp / name
     shutil.copy(seeded, target)
     return Store.open(f"sqlite:///{target}")
-
-
-def snapshot(store: Store, target: Path) -> str:
-    """A consistent copy of a store's SQLite file (WAL included); returns its URL."""
-    source = sqlite3.connect(str(store.engine.url.database))
-    dest = sqlite3.connect(str(target))
-    with dest:
-        source.backup(dest)
-    source.close()
-    dest.close()
-    return f"sqlite:///{target}"
 
 
 @pytest.fixture(scope="session")
@@ -199,15 +187,39 @@ def test_improved_and_worse(pack: PeriodPack) -> None:
         [(seed.WORSE, ["activity:aktif>tidak_aktif"])]
 
 
-def test_a_pruned_database_builds_the_same_year_pack(
-        seeded: Path, tmp_path: Path, pack: PeriodPack) -> None:
-    store = copy(seeded, tmp_path)
+@dataclass(frozen=True)
+class Pruned:
+    path: Path  # a compact copy of the pruned database (VACUUM INTO)
+    before: int  # results before pruning
+    after: int
+    sweeps_deleted: int
+
+
+def _count(store: Store) -> int:
     with store.session() as session:
-        before = session.execute(select(func.count()).select_from(Result)).scalar_one()
+        return session.execute(select(func.count()).select_from(Result)).scalar_one()
+
+
+@pytest.fixture(scope="session")
+def pruned(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Pruned:
+    """The seeded year after `monitor prune` (never summarised before): one sweep a week is
+    left of everything older than 14 days. Small, so the CLI tests copy it."""
+    folder = tmp_path_factory.mktemp("pruned")
+    store = copy(seeded, folder)
+    before = _count(store)
     summary = prune(store, seed.NOW, keep_days=14)
-    with store.session() as session:
-        after = session.execute(select(func.count()).select_from(Result)).scalar_one()
-    assert summary.sweeps > 1000 and after < before / 3  # one sweep a week is left
+    after = _count(store)
+    target = folder / "pruned.db"
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql(f"VACUUM INTO '{target}'")
+    store.engine.dispose()
+    return Pruned(target, before, after, summary.sweeps)
+
+
+def test_a_pruned_database_builds_the_same_year_pack(
+        pruned: Pruned, tmp_path: Path, pack: PeriodPack) -> None:
+    assert pruned.sweeps_deleted > 1000 and pruned.after < pruned.before / 10
+    store = copy(pruned.path, tmp_path)
     again = build_period(store, span.year("2025", seed.NOW), lang="id", now=seed.NOW,
                          options=OPTIONS)
     assert files.data_json(again) == files.data_json(pack)

@@ -4,6 +4,7 @@ the PDFs, the hash, the phone screenshots, the email, the usage errors, the mont
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from period_shots import save_shots
 from smtp_server import SmtpServer
-from test_period import pack, seeded, snapshot, year_store  # noqa: F401 - shared fixtures
+from test_period import Pruned, pack, pruned, seeded, year_store  # noqa: F401 - fixtures
 
 from monitor.core import settings
 from monitor.core.clock import JAKARTA
@@ -20,15 +21,17 @@ from monitor.report.pdf import pdf_page_count
 from monitor.report.period import files, span
 from monitor.report.period.model import PeriodPack
 from monitor.service.scheduler import Children, child_jobs, next_runs, plan_jobs
-from monitor.store import Store
 
 Run = Callable[..., object]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "reports" / "screenshots"
 
 
 @pytest.fixture
-def db(year_store: Store, tmp_path: Path) -> str:  # noqa: F811
-    return snapshot(year_store, tmp_path / "cli.db")
+def db(pruned: Pruned, tmp_path: Path) -> str:  # noqa: F811
+    """A copy of the pruned seeded year: the CLI must give the figures of the full one."""
+    target = tmp_path / "cli.db"
+    shutil.copy(pruned.path, target)
+    return f"sqlite:///{target}"
 
 
 def test_year_pack_folder_pdfs_hash_and_screenshots(run_cli: Run, db: str, tmp_path: Path,
