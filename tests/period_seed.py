@@ -135,9 +135,10 @@ def _row(t: Target, when: datetime, index: int, p: Planned, sweep_id: int, site_
     200,000 rows through the ORM types took most of the seeding time)."""
     findings = "{}"
     if p.flags:
-        rule = "judi:visible-text" if p.flags[0] == "judi_spam" else "suspended:cpanel-url"
+        rule, text = (("judi:visible-text", SPAM) if p.flags[0] == "judi_spam" else
+                      ("suspended:cpanel-url", f"{t.url}cgi-sys/suspendedpage.cgi"))
         findings = json.dumps({"content": {"evidence": [{"rule": rule, "url": t.url,
-                                                         "text": SPAM}]}})
+                                                         "text": text}]}})
     at = (when + timedelta(seconds=index)).astimezone(UTC).replace(tzinfo=None)
     error = "no_site" if p.available is None else (None if p.available else "timeout")
     return (sweep_id, site_id, at.isoformat(sep=" ", timespec="microseconds"), t.url,

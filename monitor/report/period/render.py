@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from monitor.report.i18n import format_date, format_datetime, format_number
 from monitor.report.period.charts import trend_chart
 from monitor.report.period.model import AreaTrend, Incident, PeriodPack
-from monitor.report.period.words import say
+from monitor.report.period.words import STRINGS, say
 
 MAX_INCIDENTS_SHOWN = 60  # per page; all of them are in incidents.csv and data.json
 
@@ -76,4 +76,5 @@ def helpers(lang: str) -> dict[str, Any]:
     return {"_": lambda key, **kw: say(lang, key, **kw), "pct": pct, "fdate": fdate,
             "fdt": fdt, "duration": duration, "act": act, "yesno": yesno, "change": change,
             "chart": chart, "num": lambda v: format_number(v, lang, 0),
-            "n1": lambda v: "-" if v is None else format_number(v, lang)}
+            "n1": lambda v: "-" if v is None else format_number(v, lang),
+            "status": lambda v: say(lang, f"rv_{v}") if f"rv_{v}" in STRINGS["id"] else v}

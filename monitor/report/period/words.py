@@ -71,7 +71,7 @@ _ID: dict[str, str] = {
             "lama dipangkas (retensi {r} hari), sehingga paket tahunan tetap lengkap.",
     "e_m5": "Situs yang baru ditambahkan dihitung sejak hari pertama diperiksa.",
     "e_tool": "Alat", "e_hash": "SHA-256 data.json",
-    "e_hash_note": "Cocokkan dengan `sha256sum -c data.sha256` di folder paket.",
+    "e_hash_note": "Cocokkan dengan perintah sha256sum -c data.sha256 di folder paket.",
     "supports": "Apa yang didukung paket ini",
     "sup_intro": "Paket ini adalah bukti pendukung, bukan nilai. Paket ini mendukung:",
     "sup_1": "SPBE (PermenPAN-RB No. 59 Tahun 2020), Indikator 28: bukti pemantauan situs "
@@ -87,6 +87,8 @@ _ID: dict[str, str] = {
     "act_aktif": "aktif", "act_kurang_aktif": "kurang aktif", "act_tidak_aktif": "tidak aktif",
     "act_tidak_diketahui": "tidak diketahui", "act_tidak_ada_situs": "tanpa situs",
     "yes": "ya", "no": "tidak",
+    "rv_baru": "baru", "rv_dihubungi": "dihubungi", "rv_dalam_perbaikan": "dalam perbaikan",
+    "rv_selesai": "selesai", "rv_diabaikan": "diabaikan",
     "mail_1": "Situs dapat diakses pada {up} cek; di minggu terakhir {aktif} situs aktif dan "
               "{mobile} ramah ponsel.",
     "mail_2": "{hacked} situs pernah diretas; {incidents} insiden; {nosite} wilayah belum "
@@ -157,7 +159,7 @@ _EN: dict[str, str] = {
             "thinned (retention {r} days), so a year pack stays complete.",
     "e_m5": "A site added during the period counts from the first day it was checked.",
     "e_tool": "Tool", "e_hash": "SHA-256 of data.json",
-    "e_hash_note": "Check with `sha256sum -c data.sha256` in the pack's folder.",
+    "e_hash_note": "Check with the command sha256sum -c data.sha256 in the pack's folder.",
     "supports": "What this pack supports",
     "sup_intro": "This pack is supporting evidence, not a score. It supports:",
     "sup_1": "SPBE (PermenPAN-RB No. 59/2020), Indicator 28: evidence that the local "
@@ -173,6 +175,8 @@ _EN: dict[str, str] = {
     "act_aktif": "active", "act_kurang_aktif": "less active", "act_tidak_aktif": "inactive",
     "act_tidak_diketahui": "unknown", "act_tidak_ada_situs": "no website",
     "yes": "yes", "no": "no",
+    "rv_baru": "new", "rv_dihubungi": "contacted", "rv_dalam_perbaikan": "being fixed",
+    "rv_selesai": "done", "rv_diabaikan": "ignored",
     "mail_1": "Sites were up in {up} of checks; in the last week {aktif} of sites were active "
               "and {mobile} mobile-friendly.",
     "mail_2": "{hacked} sites were hacked at some point; {incidents} incidents; {nosite} areas "
