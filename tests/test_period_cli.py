@@ -92,6 +92,7 @@ def test_the_weekly_report_still_works(run_cli: Run, db: str, tmp_path: Path) ->
     ("--month", "2025-13"), ("--month", "2025-06", "--year", "2025"), ("--from", "2025-01-01"),
     ("--year", "2999"), ("--week", "2025-W10", "--month", "2025-06"),
     ("--from", "2025-02-01", "--to", "2025-01-01"), ("--year", "25"),
+    ("--week", "2025-W10", "--email"),
 ])
 def test_bad_periods_are_usage_errors(run_cli: Run, db: str, args: tuple[str, ...]) -> None:
     result = run_cli("report", "--db", db, "--no-pdf", *args)

@@ -68,6 +68,9 @@ def report(db: str | None, week: str | None, out: str | None, lang: str | None,
                           Path(out or config.reports_dir), lang=lang, now=now, pdf=pdf,
                           email=email)
         return
+    if email:
+        raise UsageError("--email sends an evidence pack (--month, --year or --from/--to); "
+                         "the weekly reports are sent by `monitor email`")
     year_n, number = parse_week(week) if week else last_complete_week(now)
     store = open_store(config, db)
     files = write_week(store, Path(out or config.reports_dir), year_n, number, lang=lang,
