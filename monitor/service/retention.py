@@ -41,12 +41,14 @@ class PruneSummary:
     sweeps: int  # sweeps deleted
     results: int  # results deleted
     dry_run: bool = False
+    summarised: int = 0  # days newly summarised for the evidence packs
 
     def line(self) -> str:
         verb = "would delete" if self.dry_run else "deleted"
+        days = f"; {self.summarised} days summarised first" if self.summarised else ""
         return (f"prune: {verb} {self.sweeps} sweeps and {self.results} results from before "
                 f"{to_jakarta(self.cutoff).date().isoformat()}; one sweep kept in each of "
-                f"{self.weeks} weeks")
+                f"{self.weeks} weeks{days}")
 
 
 def week_start_cutoff(now: datetime, keep_days: int) -> datetime:
@@ -89,12 +91,11 @@ def prune(store: Store, now: datetime, *, keep_days: int, dry_run: bool = False
     """Thin sweeps older than ``keep_days`` to one per week (see the module docstring)."""
     cutoff = week_start_cutoff(now, keep_days)
     drop, weeks = sweeps_to_drop(store.sweeps(until=cutoff), cutoff)
-    if not dry_run:
-        fill_summaries(store, now)  # before anything goes: the packs need every sweep
+    summarised = 0 if dry_run else fill_summaries(store, now)  # before anything goes
     if dry_run:
         results = sum(s.done for s in store.sweeps(until=cutoff) if s.id in set(drop))
         return PruneSummary(cutoff, weeks, len(drop), results, dry_run=True)
     results = delete_sweeps(store, drop)
-    summary = PruneSummary(cutoff, weeks, len(drop), results)
+    summary = PruneSummary(cutoff, weeks, len(drop), results, summarised=summarised)
     log.info("%s", summary.line())
     return summary
