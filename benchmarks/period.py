@@ -42,6 +42,10 @@ def main() -> None:
             files = write_period(store, folder / "reports", period, lang="id", now=seed.NOW,
                                  options=options, pdf=False)
             print(f"{label}: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        write_period(store, folder / "reports", span.month("2025-11", seed.NOW), lang="id",
+                     now=seed.NOW, options=options, pdf=False)
+        print(f"month pack (HTML): {time.perf_counter() - started:.1f} s")
         if not args.no_pdf:
             with PdfPrinter() as printer:
                 if not printer.available:

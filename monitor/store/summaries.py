@@ -303,13 +303,14 @@ def days_between(store: Store, first: date, last: date) -> list[SummaryDay]:
 
 
 def site_days_between(store: Store, first: date, last: date) -> list[Any]:
-    """Plain rows (not ORM objects) of every site-day in [first, last], oldest first."""
+    """Plain rows (not ORM objects) of every site-day in [first, last], oldest day first
+    (so a site's last row of a span holds its newest verdicts)."""
     t = SiteDay.__table__.c  # type: ignore[attr-defined]
     with store.session() as session:
         return list(session.execute(
             select(t.day, t.site_id, t.checks, t.up, t.down, t.aktif, t.kurang_aktif,
                    t.tidak_aktif, t.tidak_diketahui, t.no_site, t.mobile_ok, t.mobile_known,
-                   t.hacked, t.suspended, t.last_at, t.last_activity, t.last_mobile)
+                   t.hacked, t.suspended, t.last_activity, t.last_mobile)
             .where(t.day >= first.isoformat(), t.day <= last.isoformat())
             .order_by(t.day, t.site_id)).all())
 

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from monitor import __version__
-from monitor.core.clock import as_utc
 from monitor.core.names import name_key, slug
 from monitor.report.period import incidents as incident_data
 from monitor.report.period import span
@@ -37,9 +36,9 @@ CITY = ""
 
 @dataclass
 class _State:
-    """One site in one week (or the period): its last result's verdicts and what it showed."""
+    """One site in one week (or the period): its last result's verdicts and what it showed.
+    Rows arrive oldest day first, so the last row added holds the newest verdicts."""
 
-    last_at: datetime
     activity: str
     mobile: bool | None
     up: int = 0
@@ -53,15 +52,31 @@ class _State:
         self.down += row.down
         self.hacked = self.hacked or row.hacked > 0
         self.suspended = self.suspended or row.suspended > 0
-        at = as_utc(row.last_at)
-        if at >= self.last_at:
-            self.last_at, self.activity, self.mobile = at, row.last_activity, row.last_mobile
+        self.activity, self.mobile = row.last_activity, row.last_mobile
+
+    def merge(self, later: _State) -> None:
+        """Add a later span (the next week) of the same site."""
+        self.up += later.up
+        self.down += later.down
+        self.hacked = self.hacked or later.hacked
+        self.suspended = self.suspended or later.suspended
+        self.activity, self.mobile = later.activity, later.mobile
 
 
 def _new_state(row: Any) -> _State:
-    state = _State(as_utc(row.last_at), row.last_activity, row.last_mobile, first_day=row.day)
+    state = _State(row.last_activity, row.last_mobile, first_day=row.day)
     state.add(row)
     return state
+
+
+def _whole(states: list[_State]) -> _State:
+    """The period of one site from its weeks, oldest first."""
+    first = states[0]
+    whole = _State(first.activity, first.mobile, first.up, first.down, first.hacked,
+                   first.suspended, first.first_day)
+    for later in states[1:]:
+        whole.merge(later)
+    return whole
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -97,19 +112,18 @@ def build_pack(store: Store, period: Period, *, lang: str, now: datetime,
     week_spans = span.weeks(period)
     week_index = span.week_of(week_spans)
     per_week: dict[tuple[int, int], _State] = {}
-    per_period: dict[int, _State] = {}
+    weeks_of: dict[int, list[_State]] = {}
     for row in summary_store.site_days_between(store, period.first, period.last):
         if row.site_id not in sites or row.day not in week_index:
             continue
         key = (row.site_id, week_index[row.day])
-        if key in per_week:
-            per_week[key].add(row)
+        held = per_week.get(key)
+        if held is None:
+            per_week[key] = held = _new_state(row)
+            weeks_of.setdefault(row.site_id, []).append(held)
         else:
-            per_week[key] = _new_state(row)
-        if row.site_id in per_period:
-            per_period[row.site_id].add(row)
-        else:
-            per_period[row.site_id] = _new_state(row)
+            held.add(row)
+    per_period = {sid: _whole(states) for sid, states in weeks_of.items()}
     since = day_start(period.first)
     until = day_start(period.last + timedelta(days=1))
     found = incident_data.incidents(store, sites, since, until)

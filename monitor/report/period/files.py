@@ -32,7 +32,7 @@ def data_json(pack: PeriodPack) -> bytes:
     """Canonical JSON (sorted keys): the same data always gives the same bytes and hash."""
     data = to_jsonable(pack)
     del data["lang"]  # the Indonesian and English packs of the same data share one hash
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             + "\n").encode("utf-8")
 
 
