@@ -302,17 +302,21 @@ def days_between(store: Store, first: date, last: date) -> list[SummaryDay]:
             .order_by(col(SummaryDay.day))).scalars().all())
 
 
-def site_days_between(store: Store, first: date, last: date) -> list[Any]:
-    """Plain rows (not ORM objects) of every site-day in [first, last], oldest day first
-    (so a site's last row of a span holds its newest verdicts)."""
+SiteDayRow = tuple[str, int, int, int, int, int, str, bool | None]
+"""day, site id, up, down, hacked, suspended, last activity, last mobile verdict."""
+
+
+def site_days_between(store: Store, first: date, last: date) -> list[SiteDayRow]:
+    """Plain tuples of every site-day in [first, last], oldest day first (so a site's last
+    row of a span holds its newest verdicts)."""
     t = SiteDay.__table__.c  # type: ignore[attr-defined]
     with store.session() as session:
-        return list(session.execute(
-            select(t.day, t.site_id, t.checks, t.up, t.down, t.aktif, t.kurang_aktif,
-                   t.tidak_aktif, t.tidak_diketahui, t.no_site, t.mobile_ok, t.mobile_known,
-                   t.hacked, t.suspended, t.last_activity, t.last_mobile)
+        rows = session.execute(
+            select(t.day, t.site_id, t.up, t.down, t.hacked, t.suspended, t.last_activity,
+                   t.last_mobile)
             .where(t.day >= first.isoformat(), t.day <= last.isoformat())
-            .order_by(t.day, t.site_id)).all())
+            .order_by(t.day, t.site_id)).all()
+    return [tuple(r) for r in rows]
 
 
 def episodes_between(store: Store, since: datetime, until: datetime) -> list[Episode]:

@@ -47,12 +47,13 @@ class _State:
     suspended: bool = False
     first_day: str = ""
 
-    def add(self, row: Any) -> None:
-        self.up += row.up
-        self.down += row.down
-        self.hacked = self.hacked or row.hacked > 0
-        self.suspended = self.suspended or row.suspended > 0
-        self.activity, self.mobile = row.last_activity, row.last_mobile
+    def add(self, up: int, down: int, hacked: int, suspended: int, activity: str,
+            mobile: bool | None) -> None:
+        self.up += up
+        self.down += down
+        self.hacked = self.hacked or hacked > 0
+        self.suspended = self.suspended or suspended > 0
+        self.activity, self.mobile = activity, mobile
 
     def merge(self, later: _State) -> None:
         """Add a later span (the next week) of the same site."""
@@ -61,12 +62,6 @@ class _State:
         self.hacked = self.hacked or later.hacked
         self.suspended = self.suspended or later.suspended
         self.activity, self.mobile = later.activity, later.mobile
-
-
-def _new_state(row: Any) -> _State:
-    state = _State(row.last_activity, row.last_mobile, first_day=row.day)
-    state.add(row)
-    return state
 
 
 def _whole(states: list[_State]) -> _State:
@@ -113,16 +108,17 @@ def build_pack(store: Store, period: Period, *, lang: str, now: datetime,
     week_index = span.week_of(week_spans)
     per_week: dict[tuple[int, int], _State] = {}
     weeks_of: dict[int, list[_State]] = {}
-    for row in summary_store.site_days_between(store, period.first, period.last):
-        if row.site_id not in sites or row.day not in week_index:
+    rows = summary_store.site_days_between(store, period.first, period.last)
+    # plain tuples: attribute access on 50,000 result rows was the slowest part of a build
+    for day, sid, up, down, hacked, suspended, activity, mobile in rows:
+        if sid not in sites or day not in week_index:
             continue
-        key = (row.site_id, week_index[row.day])
+        key = (sid, week_index[day])
         held = per_week.get(key)
         if held is None:
-            per_week[key] = held = _new_state(row)
-            weeks_of.setdefault(row.site_id, []).append(held)
-        else:
-            held.add(row)
+            per_week[key] = held = _State(activity, mobile, first_day=day)
+            weeks_of.setdefault(sid, []).append(held)
+        held.add(up, down, hacked, suspended, activity, mobile)
     per_period = {sid: _whole(states) for sid, states in weeks_of.items()}
     since = day_start(period.first)
     until = day_start(period.last + timedelta(days=1))
