@@ -13,10 +13,10 @@ the next day's results. A down site cannot show content, so only a result that w
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -52,32 +52,40 @@ def _bad(kind: str, available: bool | None, flags: Sequence[str]) -> bool | None
     return any(f in wanted for f in flags)
 
 
-@dataclass
-class _Tally:
-    counts: dict[str, int] = field(default_factory=dict)
-    last_at: datetime | None = None
-    last_activity: str = ""
-    last_mobile: bool | None = None
+COUNTS = ("checks", "up", "down", "aktif", "kurang_aktif", "tidak_aktif", "tidak_diketahui",
+          "no_site", "mobile_ok", "mobile_known", "hacked", "suspended")
+_ACTIVITY_INDEX = {"aktif": 3, "kurang_aktif": 4, "tidak_aktif": 5, "tidak_diketahui": 6,
+                   "tidak_ada_situs": 7}
 
-    def add(self, at: datetime, available: bool | None, activity: str,
-            mobile: bool | None, flags: Sequence[str]) -> None:
+
+class _Tally:
+    """One site's counts on one day (in COUNTS order); rows arrive oldest first, so the
+    last one added is the day's last result."""
+
+    __slots__ = ("counts", "last_raw", "last_activity", "last_mobile")
+
+    def __init__(self) -> None:
+        self.counts = [0] * len(COUNTS)
+        self.last_raw: Any = None
+        self.last_activity = ""
+        self.last_mobile: bool | None = None
+
+    def add(self, raw_at: Any, available: bool | None, activity: str, mobile: bool | None,
+            flags: Sequence[str]) -> None:
         c = self.counts
-        c["checks"] = c.get("checks", 0) + 1
+        c[0] += 1
         if available is not None:
-            key = "up" if available else "down"
-            c[key] = c.get(key, 0) + 1
-        act = "no_site" if activity == "tidak_ada_situs" else activity
-        if act in ("aktif", "kurang_aktif", "tidak_aktif", "tidak_diketahui", "no_site"):
-            c[act] = c.get(act, 0) + 1
+            c[1 if available else 2] += 1
+        index = _ACTIVITY_INDEX.get(activity)
+        if index is not None:
+            c[index] += 1
         if mobile is not None:
-            c["mobile_known"] = c.get("mobile_known", 0) + 1
-            c["mobile_ok"] = c.get("mobile_ok", 0) + int(mobile)
-        if any(f in HACKED_FLAGS for f in flags) and available:
-            c["hacked"] = c.get("hacked", 0) + 1
-        if "suspended" in flags and available:
-            c["suspended"] = c.get("suspended", 0) + 1
-        if self.last_at is None or at >= self.last_at:
-            self.last_at, self.last_activity, self.last_mobile = at, activity, mobile
+            c[9] += 1
+            c[8] += bool(mobile)
+        if flags and available:
+            c[10] += any(f in HACKED_FLAGS for f in flags)
+            c[11] += "suspended" in flags
+        self.last_raw, self.last_activity, self.last_mobile = raw_at, activity, mobile
 
 
 def summarised_days(store: Store) -> set[str]:
@@ -153,14 +161,15 @@ def _fill_days(store: Store, days: Sequence[date], now: datetime) -> int:
         tallies: dict[tuple[str, int], _Tally] = {}
         tracker = _Episodes(session)
         for rid, site_id, checked_at, available, activity, mobile, raw_flags in rows:
-            at = _utc(checked_at)
-            key = (at + WIB).date().isoformat()
+            key = _jakarta_day(checked_at)
             if key not in wanted:
                 continue
             flags = _flags(raw_flags)
-            tallies.setdefault((key, site_id), _Tally()).add(at, available, activity or "",
-                                                             mobile, flags)
-            tracker.see(site_id, rid, at, available, flags)
+            tally = tallies.get((key, site_id))
+            if tally is None:
+                tallies[(key, site_id)] = tally = _Tally()
+            tally.add(checked_at, available, activity or "", mobile, flags)
+            tracker.see(site_id, rid, checked_at, available, flags)
         tracker.save()
         _insert_days(session, days, sweeps, tallies, now)
         session.commit()
@@ -173,6 +182,19 @@ WIB = timedelta(hours=7)  # Asia/Jakarta has no daylight saving: a fixed offset 
 def _utc(value: Any) -> datetime:
     """SQLite gives text, PostgreSQL a datetime."""
     return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _jakarta_day(value: Any) -> str:
+    """'YYYY-MM-DD' in Jakarta of a stored UTC time; SQLite's text is read without parsing
+    it (WIB is UTC+7: from 17:00 UTC it is the next day)."""
+    if isinstance(value, str) and len(value) >= 13 and value[10] in " T":
+        return value[:10] if value[11:13] < "17" else _next_day(value[:10])
+    return (_utc(value) + WIB).date().isoformat()
 
 
 def _flags(value: Any) -> list[str]:
@@ -191,21 +213,16 @@ def _insert_days(session: Any, days: Sequence[date], sweeps: Iterable[Any],
             per_day[key][1] += status == "complete"
     site_rows = []
     for (key, site_id), tally in tallies.items():
-        per_day[key][2] += tally.counts.get("checks", 0)
-        site_rows.append({"day": key, "site_id": site_id, "last_at": tally.last_at,
+        per_day[key][2] += tally.counts[0]
+        site_rows.append({"day": key, "site_id": site_id, "last_at": _utc(tally.last_raw),
                           "last_activity": tally.last_activity,
-                          "last_mobile": tally.last_mobile, **_zeroed(tally.counts)})
+                          "last_mobile": tally.last_mobile, **dict(zip(COUNTS, tally.counts,
+                                                                       strict=True))})
     if site_rows:
         session.execute(insert(SiteDay.__table__), site_rows)  # type: ignore[attr-defined]
     session.execute(insert(SummaryDay.__table__), [  # type: ignore[attr-defined]
         {"day": key, "sweeps": n, "complete": c, "results": res, "filled_at": now}
         for key, (n, c, res) in per_day.items()])
-
-
-def _zeroed(counts: dict[str, int]) -> dict[str, int]:
-    names = ("checks", "up", "down", "aktif", "kurang_aktif", "tidak_aktif", "tidak_diketahui",
-             "no_site", "mobile_ok", "mobile_known", "hacked", "suspended")
-    return {n: counts.get(n, 0) for n in names}
 
 
 class _Episodes:
@@ -219,10 +236,11 @@ class _Episodes:
         self.changed: dict[int, Episode] = {}
         self.new: list[tuple[Episode, int]] = []  # with the id of the result that began it
 
-    def see(self, site_id: int, rid: int, at: datetime, available: bool | None,
+    def see(self, site_id: int, rid: int, raw_at: Any, available: bool | None,
             flags: Sequence[str]) -> None:
         if available and not flags and not any((site_id, k) in self.open for k in KINDS):
             return  # the usual case: a healthy site with nothing open
+        at = _utc(raw_at)
         for kind in KINDS:
             bad = _bad(kind, available, flags)
             if bad is None:

@@ -124,8 +124,9 @@ def build_pack(store: Store, period: Period, *, lang: str, now: datetime,
     until = day_start(period.last + timedelta(days=1))
     found = incident_data.incidents(store, sites, since, until)
     areas = _areas(sites, per_period)
-    city = _trend(CITY, "Kota", sites, areas[CITY], week_spans, per_week, per_period, period,
-                  found)
+    city_name = next((s.name for s in sites.values() if s.level == "kota"), "Kota")
+    city = _trend(CITY, city_name, sites, areas[CITY], week_spans, per_week, per_period,
+                  period, found)
     kecamatan = [_trend(key, kec_site_name, sites, members, week_spans, per_week, per_period,
                         period, found)
                  for key, (kec_site_name, members) in sorted(_kecamatan(sites, areas).items(),
