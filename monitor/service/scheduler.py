@@ -2,7 +2,8 @@
 
 The schedule is crontab lines from settings (``sweep_schedule``, ``report_schedule``,
 ``retention_schedule``, and ``period_schedule`` for last month's evidence pack on the 1st; an
-empty one disables that job), read as Asia/Jakarta time whatever the machine's time zone. APScheduler 3 runs them with, per job:
+empty one disables that job), read as Asia/Jakarta time whatever the machine's time zone.
+APScheduler 3 runs them with, per job:
 
 * ``max_instances=1``: a sweep still running when the next is due is not started twice (the
   database lock, store/locks.py, also stops a cron line or another machine);

@@ -17,7 +17,7 @@ from monitor.report.period.model import WeekFigures
 from monitor.report.period.words import say
 
 W, H = 320, 178
-LEFT, RIGHT, TOP, PLOT_H, STRIP_H = 26, 6, 8, 110, 22
+LEFT, RIGHT, TOP, PLOT_H, STRIP_H = 32, 8, 8, 110, 22
 SERIES = (("uptime_pct", "s_uptime", "#1a7f37", ""),
           ("aktif_pct", "s_aktif", "#0550ae", "6 3"),
           ("mobile_pct", "s_mobile", "#8250df", "2 2"))
