@@ -83,7 +83,9 @@ def expected_weeks(codes: set[str]) -> dict[str, WeekFigures]:
             e.down += not p.available
         e.hacked |= "judi_spam" in p.flags
         e.suspended |= "suspended" in p.flags
-        e.last, e.activity, e.mobile = when, p.activity, p.mobile
+        e.last, e.activity = when, p.activity
+        if p.mobile is not None:  # the last known verdict of the week
+            e.mobile = p.mobile
     out = {}
     for label, first, last in spans:
         site_states = list(states[label].values())
@@ -185,6 +187,12 @@ def test_improved_and_worse(pack: PeriodPack) -> None:
         [(seed.IMPROVED, ["activity:tidak_aktif>aktif", "mobile"])]
     assert [(s.code, s.change_why) for s in pack.worse()] == \
         [(seed.WORSE, ["activity:aktif>tidak_aktif"])]
+    # kecamatan: Sukabumi holds the improved site, Tanjung Karang Barat the worse one, and
+    # Tanjung Senang gained an aktif kelurahan site in July
+    assert {k.name: (k.change, k.change_why) for k in pack.kecamatan if k.change} == {
+        "Sukabumi": ("improved", ["aktif_pct:+14.3", "mobile_pct:+14.3"]),
+        "Tanjung Karang Barat": ("worse", ["aktif_pct:-14.2"]),
+        "Tanjung Senang": ("improved", ["aktif_pct:+9.6"])}
 
 
 @dataclass(frozen=True)

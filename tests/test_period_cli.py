@@ -53,6 +53,7 @@ def test_year_pack_folder_pdfs_hash_and_screenshots(run_cli: Run, db: str, tmp_p
     assert "&lt;b&gt;maxwin&lt;/b&gt;" in city and "<b>maxwin" not in city
     assert "Indikator 28" in city and "mendukung" in city
     assert "Rina · <strong>dalam perbaikan</strong>: WordPress dipulihkan dari cadangan" in city
+    assert "Sukabumi</a>: situs aktif +14,3 poin, ramah ponsel +14,3 poin" in city
     weeks = (folder / "weeks.csv").read_text(encoding="utf-8").splitlines()
     assert len(weeks) == 1 + 21 * 53
     assert (folder / "incidents.csv").read_text(encoding="utf-8").count("\n") == \

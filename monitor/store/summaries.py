@@ -85,7 +85,9 @@ class _Tally:
         if flags and available:
             c[10] += any(f in HACKED_FLAGS for f in flags)
             c[11] += "suspended" in flags
-        self.last_raw, self.last_activity, self.last_mobile = raw_at, activity, mobile
+        self.last_raw, self.last_activity = raw_at, activity
+        if mobile is not None:  # a site that is down has no verdict: keep the last known one
+            self.last_mobile = mobile
 
 
 def summarised_days(store: Store) -> set[str]:

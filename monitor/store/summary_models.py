@@ -52,7 +52,7 @@ class SiteDay(SQLModel, table=True):
     suspended: int = 0
     last_at: datetime
     last_activity: str = ""
-    last_mobile: bool | None = None
+    last_mobile: bool | None = None  # the day's last known verdict (none while down)
 
 
 class Episode(SQLModel, table=True):

@@ -2,9 +2,10 @@
 
 Per week and area (the city, each kecamatan): the share of checks in which sites were up,
 the shares of sites aktif / kurang aktif / tidak aktif and mobile-friendly by each site's last
-result of the week, the sites hacked or suspended at least once, and the areas without a
-website. A site counts from the first day it was checked: one added mid-year is not "down"
-before it existed. The same rules give the period totals and each site's start and end.
+result of the week (its last known mobile verdict: a site that was down has none), the sites
+hacked or suspended at least once, and the areas without a website. A site counts from the
+first day it was checked: one added mid-year is not "down" before it existed. The same rules
+give the period totals and each site's start and end.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class _State:
         self.down += down
         self.hacked = self.hacked or hacked > 0
         self.suspended = self.suspended or suspended > 0
-        self.activity, self.mobile = activity, mobile
+        self.activity = activity
+        if mobile is not None:  # the last known verdict: a down site has none
+            self.mobile = mobile
 
     def merge(self, later: _State) -> None:
         """Add a later span (the next week) of the same site."""
@@ -61,7 +64,9 @@ class _State:
         self.down += later.down
         self.hacked = self.hacked or later.hacked
         self.suspended = self.suspended or later.suspended
-        self.activity, self.mobile = later.activity, later.mobile
+        self.activity = later.activity
+        if later.mobile is not None:
+            self.mobile = later.mobile
 
 
 def _whole(states: list[_State]) -> _State:
@@ -177,10 +182,38 @@ def _trend(key: str, name: str, sites: Mapping[int, Site], members: Sequence[int
              for sid in members]
     code = next((sites[s].code for s in members if sites[s].level in ("kota", "kecamatan")
                  and area_of(sites[s]) == key), key or "kota")
+    start, end = (with_data[0], with_data[-1]) if with_data else (None, None)
+    change, why = area_change(start, end)
     return AreaTrend(code=code, name=name, slug=slug(name) or "kota",
                      level="kota" if key == CITY else "kecamatan", weeks=weeks, totals=totals,
-                     sites=lines, incidents=mine, start=with_data[0] if with_data else None,
-                     end=with_data[-1] if with_data else None)
+                     sites=lines, incidents=mine, start=start, end=end, change=change,
+                     change_why=why)
+
+
+AREA_STEPS = {"uptime_pct": 5.0, "aktif_pct": 5.0, "mobile_pct": 5.0}
+"""Points of change, first week against last, that count as an area improving or getting
+worse: smaller moves are one site's blip, not a trend."""
+
+
+def area_change(start: WeekFigures | None, end: WeekFigures | None) -> tuple[str, list[str]]:
+    """A kecamatan's (or the city's) verdict: shares of up checks, aktif and mobile-friendly
+    sites, and hacked sites, in its first and last week with data."""
+    if start is None or end is None or start is end:
+        return "", []
+    better: list[str] = []
+    worse: list[str] = []
+    for name, step in AREA_STEPS.items():
+        a, b = getattr(start, name), getattr(end, name)
+        if a is not None and b is not None and abs(b - a) >= step:
+            (better if b > a else worse).append(f"{name}:{b - a:+.1f}")
+    if start.hacked != end.hacked:
+        (worse if end.hacked > start.hacked else better).append(
+            f"hacked:{end.hacked - start.hacked:+d}")
+    if better and not worse:
+        return "improved", better
+    if worse and not better:
+        return "worse", worse
+    return "", better + worse
 
 
 def _site_line(site: Site, sid: int, per_week: Mapping[tuple[int, int], _State],

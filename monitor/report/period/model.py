@@ -124,6 +124,8 @@ class AreaTrend:
     incidents: list[Incident]
     start: WeekFigures | None  # first week with data
     end: WeekFigures | None  # last week with data
+    change: str = ""  # improved, worse or "" (first week with data against the last)
+    change_why: list[str] = field(default_factory=list)  # e.g. "aktif_pct:+14.3"
 
 
 @dataclass(frozen=True)

@@ -65,10 +65,17 @@ def helpers(lang: str) -> dict[str, Any]:
         return "-" if value is None else say(lang, "yes" if value else "no")
 
     def change(item: str) -> str:
-        if item.startswith("activity:"):
-            a, _, b = item.removeprefix("activity:").partition(">")
+        """'activity:tidak_aktif>aktif', 'mobile', 'aktif_pct:+14.3', 'hacked:+1' in words."""
+        name, _, value = item.partition(":")
+        if name == "activity":
+            a, _, b = value.partition(">")
             return say(lang, "ch_activity", a=act(a), b=act(b))
-        return say(lang, f"ch_{item}")
+        if name == "hacked" and value:
+            return say(lang, "ch_hacked_n", d=value)
+        if value:
+            number = format_number(abs(float(value)), lang)
+            return say(lang, f"ch_{name}", d=("+" if float(value) > 0 else "−") + number)
+        return say(lang, f"ch_{name}")
 
     def chart(area: AreaTrend) -> Any:
         return trend_chart(area.name, area.weeks, lang)

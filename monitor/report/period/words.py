@@ -40,6 +40,9 @@ _ID: dict[str, str] = {
     "improved": "Membaik", "worse": "Memburuk", "none": "Tidak ada.",
     "ch_activity": "keaktifan {a} → {b}", "ch_mobile": "ramah ponsel", "ch_website": "situs web",
     "ch_hacked": "peretasan",
+    "ch_uptime_pct": "akses {d} poin", "ch_aktif_pct": "situs aktif {d} poin",
+    "ch_mobile_pct": "ramah ponsel {d} poin", "ch_hacked_n": "situs diretas {d}",
+    "k_changes": "Kecamatan (minggu pertama dibanding minggu terakhir)",
     "incidents": "Insiden",
     "incidents_note": "Setiap masa situs mati, diretas atau ditangguhkan: mulai, selesai, lama, "
                       "bukti, dan tindak lanjut admin. Gangguan satu kali cek ({n}) hanya ada di "
@@ -128,6 +131,9 @@ _EN: dict[str, str] = {
     "improved": "Improved", "worse": "Got worse", "none": "None.",
     "ch_activity": "activity {a} → {b}", "ch_mobile": "mobile-friendly", "ch_website": "website",
     "ch_hacked": "hacking",
+    "ch_uptime_pct": "up {d} points", "ch_aktif_pct": "active sites {d} points",
+    "ch_mobile_pct": "mobile-friendly {d} points", "ch_hacked_n": "hacked sites {d}",
+    "k_changes": "Kecamatan (first week against the last)",
     "incidents": "Incidents",
     "incidents_note": "Every spell in which a site was down, hacked or suspended: start, end, "
                       "duration, evidence and the admins' follow-up. Single-check outages ({n}) "
