@@ -172,6 +172,12 @@ SETTINGS: tuple[Setting, ...] = (
             "may redirect to: the city's own servers when its DNS answers with internal "
             "addresses. Other loopback, private, link-local and metadata addresses are "
             "refused."),
+    # -- period evidence packs (monthly / yearly) --
+    Setting("period_schedule", "0 7 1 * *",
+            "`monitor serve`: when to write and email last month's evidence pack (the 1st, "
+            "07:00 WIB); empty disables it."),
+    Setting("period_recipients", "",
+            "';'-separated addresses that receive the monthly evidence pack (Diskominfotik)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -237,6 +243,8 @@ class Config:
     alert_digest_hour: int
     alert_send_timeout: float
     trusted_networks: str
+    period_schedule: str
+    period_recipients: str
 
     values: Mapping[str, Any]
     sources: Mapping[str, str]
