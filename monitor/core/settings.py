@@ -114,6 +114,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "",
             "Password of the `monitor admin` page; required when it listens beyond 127.0.0.1.",
             secret=True),
+    # sweep robustness: every sweep ends, in bounded memory
+    Setting("inflight_mb", "256",
+            "Response bodies a sweep holds in memory at once, in MB: past its first 256 KB a "
+            "site waits for room (bounds memory whatever sites send).", float),
+    Setting("stall_timeout", "300",
+            "A sweep that stores no result for this many seconds is stopped and marked "
+            "incomplete, exit status 1 (never less than what one slow site may take).", float),
+    Setting("offloop_timeout", "60",
+            "Seconds to judge one big page (over 600 KB) in the sweep's worker process; past "
+            "it the worker is replaced and that page's checks are recorded as failed.", float),
+    Setting("db_retry", "30",
+            "Seconds a sweep keeps retrying a lost database connection (e.g. a PostgreSQL "
+            "restart) before it gives up.", float),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

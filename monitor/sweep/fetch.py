@@ -18,6 +18,7 @@ import ssl
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -29,9 +30,16 @@ import httpx
 from monitor import USER_AGENT
 from monitor.core.errors import ConfigError
 from monitor.core.snapshot import Fetched, TLSInfo
+from monitor.sweep.limits import BodyLease
 from monitor.targets.loader import url_problem
 
 MAX_REDIRECTS = 10  # what browsers and the issue allow
+
+# The body budget of the fetch in progress and its deadline (so time spent queueing for the
+# budget is given back). A context variable, set by ``fetch`` alone, so the redirect loop
+# between ``fetch`` and ``_read_body`` need not carry it.
+_LEASE: ContextVar[tuple[BodyLease, asyncio.Timeout] | None] = ContextVar("_LEASE",
+                                                                          default=None)
 
 
 @dataclass(frozen=True)
@@ -130,15 +138,21 @@ async def fetch(
     timeout: float,
     max_bytes: int,
     user_agent: str | None = None,
+    lease: BodyLease | None = None,
 ) -> Fetched:
     """GET ``url`` following up to 10 redirects, all within ``timeout`` seconds: DNS, connect,
     TLS, headers and every body byte, so a server that trickles a byte a second is cut off
-    at the deadline like one that hangs. What was learnt before the deadline is kept."""
+    at the deadline like one that hangs. What was learnt before the deadline is kept.
+    ``lease``: the site's share of the sweep's body budget (monitor.sweep.limits)."""
     result = Fetched(url=url, started_at=datetime.now(UTC))
     start = time.perf_counter()
     try:
-        async with asyncio.timeout(timeout):
-            await _follow(client, url, result, max_bytes, user_agent, start)
+        async with asyncio.timeout(timeout) as deadline:
+            token = _LEASE.set((lease, deadline) if lease is not None else None)
+            try:
+                await _follow(client, url, result, max_bytes, user_agent, start)
+            finally:
+                _LEASE.reset(token)
     except TimeoutError:
         _fail(result, "timeout", "deadline reached before the page was complete")
     except Exception as exc:  # noqa: BLE001 - every site fault becomes data
@@ -192,6 +206,10 @@ async def _read_body(response: httpx.Response, result: Fetched, max_bytes: int) 
     if declared.isdigit() and int(declared) > max_bytes:
         return _fail(result, "too_large", f"Content-Length says {int(declared):,} bytes")
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    # what this body may still bring, for the budget: the declared length when it is the
+    # decoded length, else the cap
+    expected = int(declared) if declared.isdigit() and encoding == "identity" else max_bytes
+    bound = _LEASE.get()
     chunks: list[bytes] = []
     size = 0
     try:
@@ -202,6 +220,11 @@ async def _read_body(response: httpx.Response, result: Fetched, max_bytes: int) 
                 why = f"more than {max_bytes:,} bytes after decompression"
                 return _fail(result, "too_large", why)
             chunks.append(piece)
+            if bound is not None:
+                waited = await bound[0].grow(len(piece), max(expected - size, 0))
+                when = bound[1].when()
+                if waited and when is not None:
+                    bound[1].reschedule(when + waited)
     except zlib.error as exc:
         return _fail(result, "other", f"broken {encoding} body: {exc}")
     result.body = b"".join(chunks)
