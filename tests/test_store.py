@@ -141,10 +141,13 @@ def test_reading_commands_refuse_a_missing_database_file(
 
 
 def test_the_sweep_writes_every_result_column() -> None:
-    """The sweep stores plain rows (jobs.to_row); a column added to Result must be added
-    there too, or sweeps would silently leave it empty."""
-    from monitor.service.jobs import ROW_DEFAULTS
+    """The sweep stores plain rows built from the store's one column list (result_row), so a
+    column added to Result is written by sweeps with no second list to update."""
+    from datetime import UTC, datetime
+
+    from monitor.service.jobs import to_row
+    from monitor.sweep.sweeper import SiteResult
 
     columns = {c.name for c in Result.__table__.columns}  # type: ignore[attr-defined]
-    written = set(ROW_DEFAULTS) | {"checked_at", "findings", "failed_checks", "attempts"}
-    assert written == columns - {"id", "sweep_id", "site_id"}
+    row = to_row(SiteResult("x", "", datetime.now(UTC), [], [], []))
+    assert set(row) == columns - {"id", "sweep_id", "site_id"}

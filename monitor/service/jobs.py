@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from monitor.core.activity import classify
-from monitor.service.watchdog import HARD_GRACE_S, HardWatchdog, SweepStalled, stall_limit
+from monitor.service import watchdog as watchdog_module
+from monitor.service.watchdog import HardWatchdog, SweepStalled, stall_limit
 from monitor.store import Store, result_row
 from monitor.store.locks import Lock, LockLostError, sweep_lock
 from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
@@ -245,7 +246,7 @@ def _locked_sweep(
         store.finish_sweep(sweep_id, clock(), "incomplete")
 
     try:
-        with HardWatchdog(stall + HARD_GRACE_S, give_up) as watchdog:
+        with HardWatchdog(stall + watchdog_module.HARD_GRACE_S, give_up) as watchdog:
             sweeper = Sweeper(options, ssl_context=ssl_context, clock=clock)
             up, down, no_site = asyncio.run(_sweep_into_store(
                 store, sweep_id, targets, sweeper, progress, lock=lock, stall_seconds=stall,

@@ -41,7 +41,7 @@ def stall_limit(setting: float, *, timeout: float, retry_pause: float,
     """The watchdog's deadline: the setting, but never shorter than the longest a healthy
     site may legitimately take (two attempts, the pause, and a big page judged after
     waiting for the one before it), or a small fleet of slow sites would be stopped."""
-    floor = 2 * timeout + retry_pause + 2 * offloop_timeout + 30
+    floor = 2 * timeout + retry_pause + 2 * offloop_timeout + 5
     if setting < floor:
         log.info("stall_timeout %.0f s raised to %.0f s (what one slow site may take)",
                  setting, floor)

@@ -13,6 +13,7 @@ single one, or each shard) owns its own worker.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import multiprocessing
 import signal
@@ -24,15 +25,21 @@ from typing import Any, TypeVar
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+START_S = 120.0  # a spawned child imports lxml and the checks: ~1 s, far more on a busy host
+
 
 class OffLoopError(Exception):
     """The off-loop job did not give an answer: too slow, worker died, or the job raised."""
 
 
-def _serve(conn: Connection) -> None:
-    """The child: run (func, args) jobs until the parent closes the pipe."""
+def _serve(conn: Connection, preload: tuple[str, ...]) -> None:
+    """The child: import what the jobs need, say so, then run (func, args) jobs until the
+    parent closes the pipe."""
     # Ctrl-C reaches the whole process group; the parent decides when this child ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for module in preload:
+        importlib.import_module(module)
+    conn.send(("ready", None))
     while True:
         try:
             func, args = conn.recv()
@@ -48,10 +55,12 @@ def _serve(conn: Connection) -> None:
 class OffLoopWorker:
     """One child process, one job at a time, each job within ``deadline`` seconds of starting.
 
-    Waiting for the previous job is not counted against a job's deadline."""
+    Neither waiting for the previous job nor starting the child (``preload``: modules it
+    imports before it says it is ready) counts against a job's deadline."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, preload: tuple[str, ...] = ()) -> None:
         self.deadline = deadline
+        self.preload = preload
         self.started = 0  # children started (a replaced worker counts again)
         self._context = multiprocessing.get_context("spawn")  # fork after threads is unsafe
         self._proc: BaseProcess | None = None
@@ -60,7 +69,7 @@ class OffLoopWorker:
 
     async def call(self, func: Callable[..., T], *args: Any) -> T:
         async with self._turn:
-            conn = self._ensure()
+            conn = await self._ready()
             try:
                 conn.send((func, args))
                 async with asyncio.timeout(self.deadline):
@@ -86,19 +95,29 @@ class OffLoopWorker:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 
-    def _ensure(self) -> Connection:
+    async def _ready(self) -> Connection:
         if self._proc is not None and self._conn is not None and self._proc.is_alive():
             return self._conn
         if self._proc is not None:
             self._stop("it was no longer running")
         mine, theirs = self._context.Pipe(duplex=True)
         # daemonic: it dies with its parent, and it never needs children of its own
-        self._proc = self._context.Process(target=_serve, args=(theirs,), daemon=True,
-                                           name="sweep-offloop")
+        self._proc = self._context.Process(target=_serve, args=(theirs, self.preload),
+                                           daemon=True, name="sweep-offloop")
         self._proc.start()
         theirs.close()
         self._conn = mine
         self.started += 1
+        try:
+            async with asyncio.timeout(START_S):
+                await _readable(mine)
+            mine.recv()
+        except (TimeoutError, EOFError, OSError) as exc:
+            self._stop("it did not start")
+            raise OffLoopError(f"off-loop worker did not start: {type(exc).__name__}") from None
+        except BaseException:
+            self._stop("its start was cancelled")
+            raise
         return mine
 
     def _stop(self, why: str) -> None:

@@ -234,7 +234,7 @@ class Sweeper:
         timers. Raises OffLoopError past ``offloop_timeout`` or when the worker dies (it is
         replaced on the next call)."""
         if self._offloop is None:
-            self._offloop = OffLoopWorker(self.options.offloop_timeout)
+            self._offloop = OffLoopWorker(self.options.offloop_timeout, preload=(__name__,))
         try:
             return await self._offloop.call(func, *args)
         except OffLoopError:
