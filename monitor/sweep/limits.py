@@ -11,10 +11,11 @@ it existed: 300 sites sending 4.9 MB pages took 2.5 GB of RSS (concurrency x 5 M
 Each site holds its first ``free`` bytes without asking (a kelurahan home page is 30-300 KB, so
 the common case never waits); past that it takes one grant big enough for the rest of the
 body (its Content-Length, else the size cap) and keeps it until its checks are done. Grants
-are all-or-nothing and first come, first served, so a site that holds a grant never waits
-again mid-body for another site that waits for it: no deadlock, only a queue. A site alone in
-the budget is always served, so a budget smaller than one page slows the sweep down but never
-stops it.
+are all-or-nothing and first come, first served. A site that holds a grant and needs more (a
+body longer than it said, an extra URL after a big page) is served at once, beyond the limit if
+need be, so it never waits for a site that waits for it: no deadlock, only a queue, and the
+limit is exceeded by at most those rare top-ups. A site alone in the budget is always served,
+so a budget smaller than one page slows the sweep down but never stops it.
 """
 
 from __future__ import annotations
@@ -116,9 +117,16 @@ class BodyLease:
         spent waiting, which the caller adds to its deadline (queueing is not the site's
         fault)."""
         self.used += size
-        if self.used <= self.budget.free + self.granted:
+        over = self.used - self.budget.free - self.granted
+        if over <= 0:
             return 0.0
-        want = max(expected_rest, self.used - self.budget.free - self.granted, 1)
+        want = over + expected_rest
+        if self.granted:
+            # Already holding a grant (a body bigger than it said, or an extra URL after a
+            # big page): never wait for sites that may be waiting for this one.
+            self.budget._grant(want)
+            self.granted += want
+            return 0.0
         started = time.monotonic()
         await self.budget._take(want)
         self.granted += want

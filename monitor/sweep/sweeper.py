@@ -1,7 +1,8 @@
 """The sweep: fetch every site within its deadline, then hand each snapshot to the checks.
 
 Flow per site: wait for a slot on its host (at most ``per_host`` connections to one host, so
-the shared kelurahan portal is not hammered), then a global slot (``concurrency``), then:
+the shared kelurahan portal is not hammered), then a global slot (``concurrency``; both in
+``limits.RequestLimiter``), then:
 
 1. the home page, within the deadline (``timeout``: DNS, connect, TLS, headers, body);
 2. one retry after ``retry_pause`` for ``connect``, ``timeout`` and 5xx, with a fresh
@@ -13,6 +14,13 @@ the shared kelurahan portal is not hammered), then a global slot (``concurrency`
    CPU-bound thread beside the loop doubles the CPU per site at 500 connections (every
    syscall of the loop thread then waits for the GIL: the convoy effect) and stalls the loop
    for over a second. Checks parse with lxml (~1 ms for a 120 KB page) to stay cheap.
+   A snapshot over ``INLINE_BYTES`` is judged in this sweep's worker process instead
+   (``offloop.py``), within ``offloop_timeout``.
+
+Every target yields exactly one result. A bug of ours for one site becomes that site's result
+(error ``other``, ``internal error: ...``); a big page whose worker is too slow or dies keeps
+its availability, its other checks recorded as failed, and the worker is replaced. Bodies
+held in memory are bounded by ``inflight_bytes`` (``limits.BodyBudget``).
 
 A large fleet is split over processes, one event loop per core (``shards.py``). A stall
 probe records the longest time the event loop could not run (``stats["max_stall_ms"]``):
