@@ -58,7 +58,9 @@ async def run_sharded(
     """
     context = multiprocessing.get_context("spawn")  # fork after threads is unsafe
     groups = split(targets, count)
-    per_shard = replace(options, concurrency=max(1, options.concurrency // len(groups)))
+    # the connection limit and the memory budget are the sweep's, shared out
+    per_shard = replace(options, concurrency=max(1, options.concurrency // len(groups)),
+                        inflight_bytes=max(1, options.inflight_bytes // len(groups)))
     procs = []
     pipes: list[Connection] = []
     for i, group in enumerate(groups):
