@@ -38,6 +38,12 @@ def run_named_slowly(snapshot: Snapshot, options: dict[str, Any],
     return REAL_RUN_NAMED(snapshot, options, names)
 
 
+def shard_that_dies(targets: list[Any], previous: Any, options: Any, out: Any) -> None:
+    """A shard process that reports its first site, then dies (a segfault in a parser)."""
+    out.send(("result", sweeper.failed_result(targets[0], "sent before dying")))
+    os._exit(139)
+
+
 def _stuck_check() -> None:
     from monitor import checks
 

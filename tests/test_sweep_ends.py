@@ -235,3 +235,25 @@ def test_a_sweep_whose_event_loop_is_stuck_is_ended_by_the_watchdog_thread(
                            cwd=targets.parent, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
     assert stored(sqlite_url)["lock"] is None
+
+
+def test_a_shard_that_dies_costs_only_its_unfinished_sites() -> None:
+    """Each of its unfinished sites gets a result naming the failure; the sweep goes on."""
+    from monitor.sweep.shards import run_sharded
+    from monitor.sweep.sweeper import SweepOptions, failed_result
+    from monitor.targets.loader import Target
+
+    targets = [Target(f"s{i}", "kelurahan", f"s{i}", "Uji", f"http://h{i}.test/", ())
+               for i in range(6)]
+
+    async def collect() -> list[Any]:
+        stats: dict[str, float] = {}
+        return [r async for r in run_sharded(targets, {}, SweepOptions(), 2, stats,
+                                             entry=sweep_faults.shard_that_dies,
+                                             failed=failed_result)]
+
+    results = asyncio.run(asyncio.wait_for(collect(), 60))
+    assert sorted(r.code for r in results) == [t.code for t in targets]
+    details = sorted(r.failure for r in results)
+    assert details.count("internal error: sent before dying") == 2  # one per shard
+    assert details.count("internal error: the sweep process checking this site died") == 4
