@@ -149,3 +149,29 @@ def _wait_until_quiet(sites: list[FleetSite]) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("the fast sites were never all fetched")
+
+
+def test_sigterm_during_a_sharded_sweep_keeps_what_the_shards_sent(
+    sqlite_url: str, fleet_factory: Callable[[list[FleetSite]], Fleet],
+    write_targets: Callable[..., Path],
+) -> None:
+    """500 targets (shard processes): 499 without a website finish at once, one site takes
+    a minute. SIGTERM: the 499 are stored, the shards are gone, the lock is free."""
+    from monitor.store.locks import lock_holder
+
+    fleet = fleet_factory([FleetSite("slow", {"/": Page(body=HEALTHY_HTML, delay=60)})])
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"}]
+    rows += [{"code": f"n{i:03d}", "level": "kelurahan", "name": f"N {i}", "kecamatan": "Uji"}
+             for i in range(498)]
+    rows.append({"code": "slow", "level": "kelurahan", "name": "Slow", "kecamatan": "Uji",
+                 "url": fleet.url("slow")})
+    proc = start_check(write_targets(rows), sqlite_url, timeout=90)
+    wait_for_running_sweep(sqlite_url, proc)
+    _wait_until_quiet(list(fleet.sites.values()))  # the slow site is being fetched
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    store = Store.open(sqlite_url)
+    sweep = store.sweeps()[-1]
+    assert (sweep.status, sweep.done, sweep.total) == ("incomplete", 499, 500)
+    assert lock_holder(store.engine) is None
