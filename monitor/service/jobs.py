@@ -113,10 +113,15 @@ class _Writer:
         self.batch = []
 
     def flush_now(self) -> None:
-        """On the way out (cancelled, interrupted): one try, no waiting."""
-        if self.batch and (self.lock is None or _still_held(self.lock)):
-            self.store.save_rows(self.sweep_id, self.batch)
-            self.batch = []
+        """On the way out (cancelled, interrupted, stalled): one try, no waiting, and never
+        an error that would hide why the sweep is ending."""
+        try:
+            if self.batch and (self.lock is None or _still_held(self.lock)):
+                self.store.save_rows(self.sweep_id, self.batch)
+                self.batch = []
+        except Exception as exc:  # noqa: BLE001 - the original error is the one to report
+            log.error("%d finished result(s) could not be stored: %s", len(self.batch),
+                      str(exc).splitlines()[0])
 
 
 def _still_held(lock: Lock) -> bool:
