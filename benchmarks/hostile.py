@@ -104,8 +104,9 @@ def sweep_child(targets: str, db: str, args: argparse.Namespace) -> None:
     print(summary.line(), flush=True)
 
 
-def tree_rss_mb(root: int) -> float:
-    """RSS of ``root`` and every descendant, from /proc."""
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """(RSS, PSS) of ``root`` and every descendant, from /proc. RSS counts the pages the
+    processes share (Python, lxml, OpenSSL) once per process; PSS splits them."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -115,17 +116,20 @@ def tree_rss_mb(root: int) -> float:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
         except OSError:
             continue
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
 def main() -> None:
@@ -166,9 +170,10 @@ def main() -> None:
              "--concurrency", str(args.concurrency), "--retry-pause", str(args.retry_pause),
              "--inflight-mb", str(args.inflight_mb), "--checks", args.checks],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        peak = 0.0
+        peak = (0.0, 0.0)
         while child.poll() is None:
-            peak = max(peak, tree_rss_mb(child.pid))
+            rss, pss = tree_memory_mb(child.pid)
+            peak = (max(peak[0], rss), max(peak[1], pss))
             time.sleep(0.25)
         wall = time.monotonic() - started
         out, err = child.communicate()
@@ -178,7 +183,8 @@ def main() -> None:
     server.wait(timeout=60)
 
 
-def report(args: argparse.Namespace, kinds: list[str], wall: float, peak: float, code: int,
+def report(args: argparse.Namespace, kinds: list[str], wall: float, peak: tuple[float, float],
+           code: int,
            out: str, err: str, db: str) -> None:
     from collections import Counter
 
@@ -201,10 +207,19 @@ def report(args: argparse.Namespace, kinds: list[str], wall: float, peak: float,
     print(f"stored {len(rows)} of {len(kinds)} results")
     print(f"wall {wall:.1f} s; deadline budget {budget:.1f} s "
           f"({'within' if wall <= budget else 'OVER'})")
-    print(f"peak RSS of the sweep (all its processes) {peak:.0f} MB")
+    print(f"peak memory of the sweep (all its processes): RSS {peak[0]:.0f} MB, "
+          f"PSS {peak[1]:.0f} MB")
     for (kind, error), count in sorted(errors.items(), key=lambda kv: (kv[0][0],
                                                                        str(kv[0][1]))):
         print(f"  {kind:12} {error or 'up':14} {count}")
+    details = Counter((r.error, (r.error_detail or "")[:70]) for r in rows.values()
+                      if r.error in ("other", "connect"))
+    for (error, detail), count in details.most_common(8):
+        print(f"  {count:5} x {error}: {detail}")
+    failed = Counter(f"{name}: {why[:60]}" for r in rows.values()
+                     for name, why in (r.failed_checks or {}).items())
+    for line, count in failed.most_common(5):
+        print(f"  {count:5} x failed check {line}")
 
 
 if __name__ == "__main__":

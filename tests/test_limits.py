@@ -118,3 +118,38 @@ def test_a_sweep_of_big_pages_holds_no_more_than_its_budget(
     sweeper, found = asyncio.run(sweep())
     assert found == [True] * 8
     assert 0.3 < sweeper.stats["inflight_peak_mb"] <= 0.6
+
+
+def test_waiting_for_memory_does_not_count_against_a_sites_deadline() -> None:
+    """A site queued behind others for memory must not time out for it (a false 'down')."""
+    async def go() -> None:
+        budget = BodyBudget(1_000, free=0)
+        holder = budget.lease()
+        await holder.grow(1_000, 0)
+        asyncio.get_running_loop().call_later(0.5, holder.release)
+        async with asyncio.timeout(0.2) as deadline:
+            await budget.lease().grow(1_000, 0, deadline)
+            when = deadline.when()
+            assert when is not None
+            assert when - asyncio.get_running_loop().time() > 0.1  # moved on by the wait
+
+    asyncio.run(go())
+
+
+def test_a_waiter_dropped_by_the_queue_and_cancelled_leaves_nothing_behind() -> None:
+    """A wait cancelled by its site's deadline used to raise 'not in deque' when the queue
+    had already dropped it: a false 'other' on that site."""
+    async def go() -> BodyBudget:
+        budget = BodyBudget(1_000, free=0)
+        holder = budget.lease()
+        await holder.grow(1_000, 0)
+        waiting = asyncio.create_task(budget.lease().grow(1_000, 0))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        holder.release()  # wakes the queue while the cancelled waiter is still in it
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        return budget
+
+    budget = asyncio.run(go())
+    assert budget.held == 0 and not budget._queue

@@ -116,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
             secret=True),
     # sweep robustness: every sweep ends, in bounded memory
     Setting("inflight_mb", "256",
-            "Response bodies a sweep holds in memory at once, in MB: past its first 256 KB a "
+            "Response bodies a sweep holds in memory at once, in MB: past its first 128 KB a "
             "site waits for room (bounds memory whatever sites send).", float),
     Setting("stall_timeout", "300",
             "A sweep that stores no result for this many seconds is stopped and marked "

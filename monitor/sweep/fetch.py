@@ -221,10 +221,7 @@ async def _read_body(response: httpx.Response, result: Fetched, max_bytes: int) 
                 return _fail(result, "too_large", why)
             chunks.append(piece)
             if bound is not None:
-                waited = await bound[0].grow(len(piece), max(expected - size, 0))
-                when = bound[1].when()
-                if waited and when is not None:
-                    bound[1].reschedule(when + waited)
+                await bound[0].grow(len(piece), max(expected - size, 0), bound[1])
     except zlib.error as exc:
         return _fail(result, "other", f"broken {encoding} body: {exc}")
     result.body = b"".join(chunks)

@@ -8,9 +8,9 @@ and either would leave the sweep waiting for ever.
 
 ``BodyBudget``: bytes of response bodies held in memory at once across a sweep. Measured before
 it existed: 300 sites sending 4.9 MB pages took 2.5 GB of RSS (concurrency x 5 MB x ~1.6).
-Each site holds its first ``free`` bytes without asking (a kelurahan home page is 30-300 KB, so
-the common case never waits); past that it takes one grant big enough for the rest of the
-body (its Content-Length, else the size cap) and keeps it until its checks are done. Grants
+Each site holds its first ``free`` bytes without asking (128 KB: most kelurahan home pages);
+past that it takes one grant big enough for the rest of the body (its Content-Length, else the
+size cap), at once while the budget has room, and keeps it until its checks are done. Grants
 are all-or-nothing and first come, first served. A site that holds a grant and needs more (a
 body longer than it said, an extra URL after a big page) is served at once, beyond the limit if
 need be, so it never waits for a site that waits for it: no deadlock, only a queue, and the
@@ -29,7 +29,7 @@ from contextlib import asynccontextmanager
 
 log = logging.getLogger(__name__)
 
-FREE_PER_SITE = 256_000  # bytes a site holds without asking the budget
+FREE_PER_SITE = 128_000  # bytes a site holds without asking the budget
 
 
 class RequestLimiter:
@@ -79,7 +79,8 @@ class BodyBudget:
             if waiter.done() and not waiter.cancelled():
                 self._give(size)  # granted as we were cancelled: hand it on
             else:
-                self._queue.remove(entry)
+                if entry in self._queue:  # _wake may have dropped it already
+                    self._queue.remove(entry)
                 self._wake()
             raise
 
@@ -111,11 +112,12 @@ class BodyLease:
         self.used = 0
         self.granted = 0
 
-    async def grow(self, size: int, expected_rest: int) -> float:
+    async def grow(self, size: int, expected_rest: int,
+                   deadline: asyncio.Timeout | None = None) -> None:
         """Count ``size`` more body bytes; wait for a grant when past what this site holds.
-        ``expected_rest``: how many more bytes this body may still bring. Returns the seconds
-        spent waiting, which the caller adds to its deadline (queueing is not the site's
-        fault)."""
+        ``expected_rest``: how many more bytes this body may still bring. ``deadline``: the
+        fetch's, stopped while waiting and moved on by the time waited (queueing for memory
+        is not the site's fault, and must not make it time out)."""
         self.used += size
         over = self.used - self.budget.free - self.granted
         if over <= 0:
@@ -126,11 +128,15 @@ class BodyLease:
             # big page): never wait for sites that may be waiting for this one.
             self.budget._grant(want)
             self.granted += want
-            return 0.0
+            return
+        when = deadline.when() if deadline is not None else None
+        if deadline is not None and when is not None:
+            deadline.reschedule(None)
         started = time.monotonic()
         await self.budget._take(want)
         self.granted += want
-        return time.monotonic() - started
+        if deadline is not None and when is not None:
+            deadline.reschedule(when + time.monotonic() - started)
 
     def release(self) -> None:
         granted, self.granted, self.used = self.granted, 0, 0
