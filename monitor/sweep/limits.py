@@ -121,7 +121,7 @@ class BodyLease:
         self.used += size
         over = self.used - self.budget.free - self.granted
         if over <= 0:
-            return 0.0
+            return
         want = over + expected_rest
         if self.granted:
             # Already holding a grant (a body bigger than it said, or an extra URL after a
