@@ -153,3 +153,29 @@ def test_a_waiter_dropped_by_the_queue_and_cancelled_leaves_nothing_behind() -> 
 
     budget = asyncio.run(go())
     assert budget.held == 0 and not budget._queue
+
+
+def test_a_waiting_site_stops_reading_from_its_socket(
+    fleet_factory: Callable[[list[FleetSite]], Fleet],
+) -> None:
+    """Under httpx, anyio queues every byte the socket delivers whether or not anyone reads
+    it: the budget bounds memory only if a waiting site's connection stops reading. The
+    transport must be found for plain HTTP and for TLS."""
+    import httpx
+
+    from monitor.sweep.fetch import _transport_of
+
+    fleet = fleet_factory([FleetSite("plain", {"/": Page(body="x" * 100)}),
+                           FleetSite("tls", {"/": Page(body="x" * 100)}, tls="valid")])
+
+    async def transports() -> list[object]:
+        found = []
+        async with httpx.AsyncClient(verify=fleet.client_ssl_context()) as client:
+            for name in ("plain", "tls"):
+                async with client.stream("GET", fleet.url(name)) as response:
+                    found.append(_transport_of(response))
+                    await response.aread()
+        return found
+
+    found = asyncio.run(transports())
+    assert all(isinstance(t, asyncio.ReadTransport) for t in found), found

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -210,22 +211,41 @@ async def _read_body(response: httpx.Response, result: Fetched, max_bytes: int) 
     # decoded length, else the cap
     expected = int(declared) if declared.isdigit() and encoding == "identity" else max_bytes
     bound = _LEASE.get()
-    chunks: list[bytes] = []
-    size = 0
+    # One growing buffer, not a list of 64 KB pieces joined at the end: measured with 500
+    # sites sending 4.9 MB, the pieces left the heap fragmented (a shard's RSS ~100 MB over
+    # what it held), while a large buffer lives in its own mapping, returned when freed.
+    body = bytearray()
+    if bound is not None and expected != max_bytes:  # a declared length: reserve it first
+        await bound[0].grow(0, expected, bound[1], _transport_of(response), ahead=True)
     try:
         async for piece in _decoded(response.aiter_raw(), encoding, max_bytes):
-            size += len(piece)
-            if size > max_bytes:
-                result.body = b"".join(chunks)
+            if len(body) + len(piece) > max_bytes:
+                result.body = bytes(body)
                 why = f"more than {max_bytes:,} bytes after decompression"
                 return _fail(result, "too_large", why)
-            chunks.append(piece)
+            body += piece
             if bound is not None:
-                await bound[0].grow(len(piece), max(expected - size, 0), bound[1])
+                await bound[0].grow(len(piece), max(expected - len(body), 0), bound[1],
+                                    _transport_of(response))
     except zlib.error as exc:
         return _fail(result, "other", f"broken {encoding} body: {exc}")
-    result.body = b"".join(chunks)
+    result.body = bytes(body)
     return None
+
+
+def _transport_of(response: httpx.Response) -> asyncio.ReadTransport | None:
+    """The asyncio transport under a response, so a site waiting for memory can stop it
+    reading: anyio's protocol (under httpcore) queues every byte the socket delivers, read
+    or not, so without a pause a paused site would still pull its whole body into memory
+    (measured: ~190 KB per waiting site and growing). Neither httpx nor anyio offers flow
+    control, so this walks their private attributes; if they change, it finds nothing and
+    the budget only bounds what the sweep keeps, not what the socket buffers."""
+    stream: Any = response.extensions.get("network_stream")
+    stream = getattr(stream, "_stream", None)  # httpcore AnyIOStream -> anyio stream
+    while hasattr(stream, "transport_stream"):  # TLS wrapper(s) -> the socket stream
+        stream = stream.transport_stream
+    transport = getattr(stream, "_transport", None)
+    return transport if isinstance(transport, asyncio.ReadTransport) else None
 
 
 async def _decoded(

@@ -113,16 +113,23 @@ class BodyLease:
         self.granted = 0
 
     async def grow(self, size: int, expected_rest: int,
-                   deadline: asyncio.Timeout | None = None) -> None:
+                   deadline: asyncio.Timeout | None = None,
+                   transport: asyncio.ReadTransport | None = None, *,
+                   ahead: bool = False) -> None:
         """Count ``size`` more body bytes; wait for a grant when past what this site holds.
         ``expected_rest``: how many more bytes this body may still bring. ``deadline``: the
         fetch's, stopped while waiting and moved on by the time waited (queueing for memory
-        is not the site's fault, and must not make it time out)."""
+        is not the site's fault, and must not make it time out). ``transport``: the
+        connection, which stops reading while we wait (TCP then holds the sender back).
+        ``ahead``: ``expected_rest`` is a declared length; reserve it before reading any of
+        it, so a site that must wait holds no half-read body and no read buffers."""
         self.used += size
         over = self.used - self.budget.free - self.granted
+        if ahead:
+            over += expected_rest
         if over <= 0:
             return
-        want = over + expected_rest
+        want = over if ahead else over + expected_rest
         if self.granted:
             # Already holding a grant (a body bigger than it said, or an extra URL after a
             # big page): never wait for sites that may be waiting for this one.
@@ -132,8 +139,15 @@ class BodyLease:
         when = deadline.when() if deadline is not None else None
         if deadline is not None and when is not None:
             deadline.reschedule(None)
+        paused = transport if transport is not None and transport.is_reading() else None
+        if paused is not None:
+            paused.pause_reading()
         started = time.monotonic()
-        await self.budget._take(want)
+        try:
+            await self.budget._take(want)
+        finally:
+            if paused is not None and not paused.is_closing():
+                paused.resume_reading()
         self.granted += want
         if deadline is not None and when is not None:
             deadline.reschedule(when + time.monotonic() - started)

@@ -102,11 +102,16 @@ class OffLoopWorker:
             self._stop("it was no longer running")
         mine, theirs = self._context.Pipe(duplex=True)
         # daemonic: it dies with its parent, and it never needs children of its own
-        self._proc = self._context.Process(target=_serve, args=(theirs, self.preload),
-                                           daemon=True, name="sweep-offloop")
-        self._proc.start()
-        theirs.close()
-        self._conn = mine
+        proc = self._context.Process(target=_serve, args=(theirs, self.preload),
+                                     daemon=True, name="sweep-offloop")
+        try:
+            proc.start()
+        except Exception as exc:  # noqa: BLE001 - e.g. out of processes or memory
+            mine.close()
+            raise OffLoopError(f"off-loop worker could not start: {exc}"[:300]) from None
+        finally:
+            theirs.close()
+        self._proc, self._conn = proc, mine
         self.started += 1
         try:
             async with asyncio.timeout(START_S):
