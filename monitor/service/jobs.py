@@ -153,7 +153,7 @@ async def _sweep_into_store(
     previous = store.previous_findings()
     writer = _Writer(store, sweep_id, lock, retry_seconds)
     up = down = no_site = 0
-    results = aiter(sweeper.run(targets, previous))
+    results = sweeper.run(targets, previous)
     try:
         while True:
             try:
@@ -182,6 +182,10 @@ async def _sweep_into_store(
     except BaseException:
         writer.flush_now()
         raise
+    finally:
+        # the sites still in flight, the shard processes and the big-page worker end now,
+        # not whenever the event loop shuts down
+        await results.aclose()
     return up, down, no_site
 
 

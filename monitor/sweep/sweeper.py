@@ -39,7 +39,7 @@ import signal
 import ssl
 import time
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -186,7 +186,7 @@ class Sweeper:
         self,
         targets: Sequence[Target],
         previous: Mapping[str, dict[str, PreviousFinding]] | None = None,
-    ) -> AsyncIterator[SiteResult]:
+    ) -> AsyncGenerator[SiteResult, None]:
         """Yield exactly one SiteResult per target as each completes."""
         previous = previous or {}
         shards = self.shard_count(len(targets))
