@@ -31,7 +31,7 @@ from monitor.demo.fleet import Fleet, Page
 
 # The scripted sites are test fixtures; they live in tests/.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fleet_content import CONTENT_FLAGS, content_sites  # noqa: E402
+from fleet_content import CONTENT_FLAGS, content_sites
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 URL = "https://kelurahan.example.go.id/"

@@ -26,7 +26,7 @@ from monitor.sweep import browser
 
 # The scripted sites are test fixtures; they live in tests/.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fleet_mobile import mobile_sites  # noqa: E402
+from fleet_mobile import mobile_sites
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mobile"
 CHECK = MobileCheck()

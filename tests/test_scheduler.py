@@ -226,7 +226,7 @@ def _run_in_thread(children: Children, arg: str, ready: Path
     def target() -> None:
         try:
             children.run(arg, str(ready))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - handed to the test thread, which re-raises it
             errors.append(exc)
 
     thread = threading.Thread(target=target)

@@ -52,6 +52,7 @@ def test_status_reports_sweeps_schedule_and_emails(db_url: str) -> None:
     assert lines[3].startswith("  2026-11-23 18:00 WIB  sweep ")
     assert lines[4].startswith("  2026-11-24 03:30 WIB  retention ")
     assert lines[5].startswith("  2026-11-30 07:00 WIB  report ")
+    assert lines.pop(6).startswith("  2026-12-01 07:00 WIB  period ")  # last month's pack
     assert lines[6] == ("report emails for 2026-W47: 1 refused, 1 sent (1 kecamatan), "
                         "last at 2026-11-23 07:00 WIB")
     assert lines[7] == ("  refused: 18.71.01 lurah@sidodadi.example.test: "

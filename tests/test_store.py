@@ -87,6 +87,23 @@ def test_abandoned_sweeps_are_marked_incomplete(sqlite_url: str) -> None:
     assert store.last_sweep().status == "incomplete"  # type: ignore[union-attr]
 
 
+def test_a_killed_sweep_is_counted_by_what_it_stored(sqlite_url: str) -> None:
+    """`monitor status` showed "0 of N checked" for killed sweeps that had stored rows."""
+    from monitor.cli.status_cmd import sweep_lines
+
+    store = Store.open(sqlite_url)
+    store.sync_targets(kedaton(), T0)
+    sweep = store.begin_sweep(T0, 2, {})
+    store.save_results(sweep, [("18.71.01", Result(sweep_id=0, site_id=0, checked_at=T0,
+                                                   url="https://kedaton.example.test/",
+                                                   available=True))])
+    assert "1 of 2 targets checked, 1 up" in sweep_lines(store)[0]  # running: counted live
+    store.mark_abandoned_sweeps(T0 + timedelta(hours=1))
+    marked = store.last_sweep()
+    assert marked is not None and (marked.status, marked.done, marked.up) == \
+        ("incomplete", 1, 1)
+
+
 @pytest.mark.parametrize("url", ["not a url", "sqlite:////no/such/folder/m.db",
                                  "nosuchdriver://x/y"])
 def test_bad_database_url_is_a_clear_error(url: str) -> None:
@@ -141,10 +158,13 @@ def test_reading_commands_refuse_a_missing_database_file(
 
 
 def test_the_sweep_writes_every_result_column() -> None:
-    """The sweep stores plain rows (jobs.to_row); a column added to Result must be added
-    there too, or sweeps would silently leave it empty."""
-    from monitor.service.jobs import ROW_DEFAULTS
+    """The sweep stores plain rows built from the store's one column list (result_row), so a
+    column added to Result is written by sweeps with no second list to update."""
+    from datetime import UTC, datetime
+
+    from monitor.service.jobs import to_row
+    from monitor.sweep.sweeper import SiteResult
 
     columns = {c.name for c in Result.__table__.columns}  # type: ignore[attr-defined]
-    written = set(ROW_DEFAULTS) | {"checked_at", "findings", "failed_checks", "attempts"}
-    assert written == columns - {"id", "sweep_id", "site_id"}
+    row = to_row(SiteResult("x", "", datetime.now(UTC), [], [], []))
+    assert set(row) == columns - {"id", "sweep_id", "site_id"}

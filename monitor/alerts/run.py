@@ -66,7 +66,7 @@ def after_sweep(store: Store, targets: Sequence[Target], settings: Mapping[str, 
     except ConfigError as exc:
         log.error("alerts not sent after sweep %d: %s", sweep_id, exc)
         return None
-    except Exception:  # noqa: BLE001 - alerts must never fail the sweep they follow
+    except Exception:  # alerts must never fail the sweep they follow
         log.exception("alerts after sweep %d failed; the sweep itself is stored", sweep_id)
         return None
     summary = AlertSummary(new, sent, failed, held)

@@ -51,7 +51,7 @@ def plan(snapshot: Snapshot, checks: tuple[Check, ...] = CHECKS) -> list[Request
             for request in check.plan(snapshot):
                 if request.key not in snapshot.extra:
                     wanted.setdefault(request.key, request)
-        except Exception:  # noqa: BLE001 - a planning bug must not stop the sweep
+        except Exception:  # a planning bug must not stop the sweep
             log.exception("check %s failed to plan for %s", check.name, snapshot.code)
     return list(wanted.values())
 
@@ -65,7 +65,7 @@ def run_checks(
         try:
             finding = check.run(snapshot, options)
             outcomes.append(CheckOutcome(check.name, True, _plain(finding), finding.fields()))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - a crashing check is a failed check on one site; the sweep goes on
             log.warning("check %s failed on %s: %r", check.name, snapshot.code, exc)
             summary = "".join(traceback.format_exception_only(exc)).strip()
             outcomes.append(CheckOutcome(check.name, False, {}, {}, summary[:500]))

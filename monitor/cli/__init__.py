@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> Any:
                        f"{SQLITE_BUSY_MS // 1000} s; results stored before this are kept)")
         click.echo(f"monitor: database error: {detail}", err=True)
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - our bug: one line, traceback with -v
+    except Exception as exc:  # our bug: one line, traceback with -v
         logging.getLogger("monitor").debug("internal error", exc_info=True)
         click.echo(f"monitor: internal error: {type(exc).__name__}: {exc} "
                    "(run with -vv for the traceback)", err=True)

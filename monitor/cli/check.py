@@ -24,7 +24,7 @@ from monitor.core.errors import UsageError
 from monitor.core.settings import BY_NAME, Config
 from monitor.core.words import LANGS, t, word
 from monitor.service.audit_plan import browser_due, check_mode
-from monitor.service.jobs import Progress, run_sweep
+from monitor.service.jobs import Progress, SweepGuard, run_sweep
 from monitor.sweep.fetch import ssl_context_for
 from monitor.sweep.sweeper import SiteResult, SweepOptions
 
@@ -39,11 +39,18 @@ def sweep_options(config: Config, timeout: float | None, concurrency: int | None
     return SweepOptions(
         timeout=timeout, concurrency=concurrency, per_host=config.per_host,
         max_bytes=int(config.max_body_mb * 1_000_000), retry_pause=config.retry_pause,
+        inflight_bytes=int(config.get("inflight_mb") * 1_000_000),
+        offloop_timeout=config.get("offloop_timeout"),
         ca_bundle=config.ca_bundle,
         # absolute, so `monitor report` finds the screenshots from any working directory
         screenshots_dir=str(Path(config.screenshots_dir).resolve()),
         check_options=dict(config.values),
     )
+
+
+def sweep_guard(config: Config) -> SweepGuard:
+    return SweepGuard(stall_seconds=config.get("stall_timeout"),
+                      db_retry_seconds=config.get("db_retry"))
 
 
 @contextmanager
@@ -96,7 +103,7 @@ def check(targets_path: str | None, db: str | None, timeout: float | None,
     context = ssl_context_for(config.ca_bundle)  # a bad CA file is a usage error, early
     with progress_bar(count) as progress:
         summary = run_sweep(store, targets, options, only=only, ssl_context=context,
-                            progress=progress)
+                            progress=progress, guard=sweep_guard(config))
     click.echo(summary.line())
 
 

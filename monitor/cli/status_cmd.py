@@ -23,13 +23,15 @@ def _when(value: datetime) -> str:
     return to_jakarta(as_utc(value)).strftime("%Y-%m-%d %H:%M WIB")
 
 
-def sweep_line(sweep: Sweep) -> str:
+def sweep_line(sweep: Sweep, counts: tuple[int, int] | None = None) -> str:
+    """``counts``: (done, up) counted now, for a sweep whose own counts are not final."""
     took = ""
     if sweep.finished_at is not None:
         seconds = (as_utc(sweep.finished_at) - as_utc(sweep.started_at)).total_seconds()
         took = f", took {seconds:.0f} s"
+    done, up = counts or (sweep.done, sweep.up)
     return (f"sweep {sweep.id} {sweep.status}: started {_when(sweep.started_at)}{took}, "
-            f"{sweep.done} of {sweep.total} targets checked, {sweep.up} up")
+            f"{done} of {sweep.total} targets checked, {up} up")
 
 
 def sweep_lines(store: Store) -> list[str]:
@@ -37,8 +39,12 @@ def sweep_lines(store: Store) -> list[str]:
     if not sweeps:
         me = command_name()
         return [f"last sweep: none yet (run `{me} check` or `{me} serve`)"]
-    lines = ["last sweep: " + sweep_line(sweeps[-1])]
-    if sweeps[-1].status != "complete":
+    last = sweeps[-1]
+    live = None
+    if last.status != "complete" and last.id is not None:
+        live = store.sweep_progress(last.id)  # running, or stopped before it could count
+    lines = ["last sweep: " + sweep_line(last, live)]
+    if last.status != "complete":
         complete = [s for s in sweeps if s.status == "complete"]
         if complete:
             lines.append("last complete sweep: " + sweep_line(complete[-1]))

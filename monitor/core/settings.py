@@ -172,6 +172,28 @@ SETTINGS: tuple[Setting, ...] = (
             "may redirect to: the city's own servers when its DNS answers with internal "
             "addresses. Other loopback, private, link-local and metadata addresses are "
             "refused."),
+    # -- period evidence packs (monthly / yearly) --
+    Setting("period_schedule", "0 7 1 * *",
+            "`monitor serve`: when to write and email last month's evidence pack (the 1st, "
+            "07:00 WIB); empty disables it."),
+    Setting("period_recipients", "",
+            "';'-separated addresses that receive the monthly evidence pack (Diskominfotik)."),
+    # sweep robustness: every sweep ends, in bounded memory
+    Setting("inflight_mb", "256",
+            "Response bodies a sweep holds in memory at once, in MB: past its first 128 KB a "
+            "site waits for room (bounds memory whatever sites send).", float, min=16,
+            max=65536),
+    Setting("stall_timeout", "300",
+            "A sweep that stores no result for this many seconds is stopped and marked "
+            "incomplete, exit status 1 (never less than what one slow site may take).", float,
+            min=1, max=86400),
+    Setting("offloop_timeout", "60",
+            "Seconds to judge one big page (over 600 KB) in the sweep's worker process; past "
+            "it the worker is replaced and that page's checks are recorded as failed.", float,
+            min=1, max=3600),
+    Setting("db_retry", "30",
+            "Seconds a sweep keeps retrying a lost database connection (e.g. a PostgreSQL "
+            "restart) before it gives up.", float, min=0, max=3600),
     # reports and email (readers: camat on a phone, offices filing PDFs)
     Setting("report_pdf", "true",
             "Also print every report as an A4 PDF with Chromium (when installed).", bool),
@@ -251,6 +273,12 @@ class Config:
     alert_digest_hour: int
     alert_send_timeout: float
     trusted_networks: str
+    period_schedule: str
+    period_recipients: str
+    inflight_mb: float
+    stall_timeout: float
+    offloop_timeout: float
+    db_retry: float
     report_pdf: bool
     mail_reply_to: str
     contact_desk: str

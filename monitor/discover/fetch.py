@@ -21,6 +21,7 @@ import httpx
 from monitor import USER_AGENT
 from monitor.core.snapshot import Fetched
 from monitor.sweep.fetch import FetchConfig, Resolver, fetch, host_of, new_client
+from monitor.sweep.limits import RequestLimiter
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,7 @@ class Fetcher:
         self._resolver = resolver
         self._clock = clock
         self._deadline = clock() + limits.time_limit
-        self._global = asyncio.Semaphore(limits.concurrency)
-        self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._slots = RequestLimiter(limits.concurrency, limits.per_host)
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._tasks: dict[str, asyncio.Task[Fetched | None]] = {}
         self._schemes: dict[str, str] = {}  # host -> "https", "http" or "dns"
@@ -99,8 +99,7 @@ class Fetcher:
 
     async def _get(self, url: str) -> Fetched | None:
         host = host_of(url)
-        semaphore = self._per_host.setdefault(host, asyncio.Semaphore(self.limits.per_host))
-        async with semaphore, self._global:
+        async with self._slots.slot(host):
             remaining = self._deadline - self._clock()
             if remaining <= 0:
                 self.skipped["time limit"] += 1

@@ -9,7 +9,10 @@ Jakarta week holding ``now - retention_days``:
 * each Asia/Jakarta ISO week keeps ONE sweep: its last ``complete`` one (else the one that
   stored most results), with all its results and evidence;
 * the week's other sweeps and their results are deleted;
-* sites, reviews and the email log are never deleted; a ``running`` sweep is never touched.
+* sites, reviews and the email log are never deleted; a ``running`` sweep is never touched;
+* first, every complete day not yet summarised gets its day summaries and episodes
+  (store/summaries.py): the monthly and yearly evidence packs read those, so a pruned
+  database builds the same year pack as the unpruned one.
 
 Only whole weeks are thinned (the cut-off is moved back to a Monday 00:00 WIB), so a week is
 either complete or one sweep, never half of each. A week's report written after thinning is
@@ -26,6 +29,7 @@ from datetime import datetime, timedelta
 from monitor.core.clock import as_utc, iso_week_bounds, to_jakarta
 from monitor.store import Store, Sweep
 from monitor.store.pruning import delete_sweeps
+from monitor.store.summaries import fill as fill_summaries
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +41,14 @@ class PruneSummary:
     sweeps: int  # sweeps deleted
     results: int  # results deleted
     dry_run: bool = False
+    summarised: int = 0  # days newly summarised for the evidence packs
 
     def line(self) -> str:
         verb = "would delete" if self.dry_run else "deleted"
+        days = f"; {self.summarised} days summarised first" if self.summarised else ""
         return (f"prune: {verb} {self.sweeps} sweeps and {self.results} results from before "
                 f"{to_jakarta(self.cutoff).date().isoformat()}; one sweep kept in each of "
-                f"{self.weeks} weeks")
+                f"{self.weeks} weeks{days}")
 
 
 def week_start_cutoff(now: datetime, keep_days: int) -> datetime:
@@ -85,10 +91,11 @@ def prune(store: Store, now: datetime, *, keep_days: int, dry_run: bool = False
     """Thin sweeps older than ``keep_days`` to one per week (see the module docstring)."""
     cutoff = week_start_cutoff(now, keep_days)
     drop, weeks = sweeps_to_drop(store.sweeps(until=cutoff), cutoff)
+    summarised = 0 if dry_run else fill_summaries(store, now)  # before anything goes
     if dry_run:
         results = sum(s.done for s in store.sweeps(until=cutoff) if s.id in set(drop))
         return PruneSummary(cutoff, weeks, len(drop), results, dry_run=True)
     results = delete_sweeps(store, drop)
-    summary = PruneSummary(cutoff, weeks, len(drop), results)
+    summary = PruneSummary(cutoff, weeks, len(drop), results, summarised=summarised)
     log.info("%s", summary.line())
     return summary

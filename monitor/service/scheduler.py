@@ -1,8 +1,9 @@
 """`monitor serve`: sweeps, the weekly report + email, and pruning, on a Jakarta-time schedule.
 
-The schedule is three crontab lines from settings (``sweep_schedule``, ``report_schedule``,
-``retention_schedule``; an empty one disables that job), read as Asia/Jakarta time whatever the
-machine's time zone. APScheduler 3 runs them with, per job:
+The schedule is crontab lines from settings (``sweep_schedule``, ``report_schedule``,
+``retention_schedule``, and ``period_schedule`` for last month's evidence pack on the 1st; an
+empty one disables that job), read as Asia/Jakarta time whatever the machine's time zone.
+APScheduler 3 runs them with, per job:
 
 * ``max_instances=1``: a sweep still running when the next is due is not started twice (the
   database lock, store/locks.py, also stops a cron line or another machine);
@@ -41,6 +42,7 @@ from apscheduler.triggers.cron import CronTrigger
 from monitor.core.clock import JAKARTA, iso_jakarta
 from monitor.core.errors import ConfigError, MonitorError
 from monitor.core.settings import Config
+from monitor.report.period.span import previous_month
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +50,11 @@ JobFunc = Callable[[], str]
 """A job: does its work and returns a one-line outcome; raises on failure."""
 
 JOB_SETTINGS = {"sweep": "sweep_schedule", "report": "report_schedule",
-                "retention": "retention_schedule"}
+                "retention": "retention_schedule", "period": "period_schedule"}
 DESCRIPTIONS = {"sweep": "sweep every target (monitor check)",
                 "report": "weekly report + email (monitor report; monitor email)",
-                "retention": "prune old results (monitor prune)"}
+                "retention": "prune old results (monitor prune)",
+                "period": "last month's evidence pack + email (monitor report --month)"}
 
 
 class JobFailed(MonitorError):
@@ -90,7 +93,7 @@ def plan_jobs(config: Config, funcs: Mapping[str, JobFunc]) -> list[JobSpec]:
     specs = []
     for job_id, setting in JOB_SETTINGS.items():
         expr = str(config.get(setting)).strip()
-        if not expr:
+        if not expr or job_id not in funcs:  # disabled, or not a job of this caller
             continue
         spec = JobSpec(job_id, expr, funcs[job_id])
         spec.trigger()
@@ -138,7 +141,7 @@ def logged(spec: JobSpec) -> Callable[[], None]:
             log.warning("job %s skipped: %s", spec.id, exc)
         except MonitorError as exc:
             log.error("job %s failed after %.1f s: %s", spec.id, time.monotonic() - started, exc)
-        except Exception:  # noqa: BLE001 - our bug; the service must go on
+        except Exception:  # our bug; the service must go on
             log.exception("job %s crashed after %.1f s", spec.id, time.monotonic() - started)
         else:
             log.info("job %s done in %.1f s: %s", spec.id, time.monotonic() - started, outcome)
@@ -236,7 +239,13 @@ def child_jobs(children: Children, config: Config) -> dict[str, JobFunc]:
     def retention() -> str:
         return _last_line(children.run("prune")) or "done"
 
-    return {"sweep": sweep, "report": report, "retention": retention}
+    def period() -> str:
+        args = ["report", "--month", previous_month(datetime.now(JAKARTA))]
+        if config.smtp_host and str(config.get("period_recipients")).strip():
+            args.append("--email")
+        return _last_line(children.run(*args)) or "done"
+
+    return {"sweep": sweep, "report": report, "retention": retention, "period": period}
 
 
 # -- the service --------------------------------------------------------------------------

@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 from monitor.core.clock import as_utc
 from monitor.core.snapshot import PreviousFinding
 from monitor.store.db import open_engine, safe_url
-from monitor.store.models import Result, Site, Sweep
+from monitor.store.models import Result, Site, Sweep, result_row
 from monitor.targets.loader import Target
 
-__all__ = ["Store", "Site", "Sweep", "Result", "SyncReport", "open_engine", "safe_url"]
+__all__ = ["Store", "Site", "Sweep", "Result", "SyncReport", "open_engine", "result_row",
+           "safe_url"]
 
 
 @dataclass(frozen=True)
@@ -95,22 +96,27 @@ class Store:
             sweep = session.get_one(Sweep, sweep_id)
             sweep.finished_at = now
             sweep.status = status
-            sweep.done = session.exec(
-                select(func.count()).where(Result.sweep_id == sweep_id)).one()
-            sweep.up = session.exec(
-                select(func.count()).where(Result.sweep_id == sweep_id,
-                                           col(Result.available).is_(True))).one()
+            sweep.done, sweep.up = _counts(session, sweep_id)
             session.add(sweep)
             session.commit()
             return sweep
 
+    def sweep_progress(self, sweep_id: int) -> tuple[int, int]:
+        """(results stored, of which up) so far: a running sweep's counts are only written
+        when it finishes."""
+        with self.session() as session:
+            return _counts(session, sweep_id)
+
     def mark_abandoned_sweeps(self, now: datetime) -> int:
-        """Sweeps still 'running' when no sweep holds the lock were killed: mark them."""
+        """Sweeps still 'running' when no sweep holds the lock were killed: mark them, with
+        the counts of what they had stored (`monitor status` shows them)."""
         with self.session() as session:
             stale = session.exec(select(Sweep).where(Sweep.status == "running")).all()
             for sweep in stale:
+                assert sweep.id is not None
                 sweep.status = "incomplete"
                 sweep.finished_at = sweep.finished_at or now
+                sweep.done, sweep.up = _counts(session, sweep.id)
                 session.add(sweep)
             session.commit()
             return len(stale)
@@ -210,6 +216,13 @@ class Store:
                 if name not in per_site and data:
                     per_site[name] = PreviousFinding(as_utc(checked_at), data)
         return found
+
+
+def _counts(session: Session, sweep_id: int) -> tuple[int, int]:
+    done = session.exec(select(func.count()).where(Result.sweep_id == sweep_id)).one()
+    up = session.exec(select(func.count()).where(Result.sweep_id == sweep_id,
+                                                 col(Result.available).is_(True))).one()
+    return done, up
 
 
 def utcnow() -> datetime:

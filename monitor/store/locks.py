@@ -17,6 +17,12 @@ two machines sharing one PostgreSQL server) must see the same lock.
   pid check is reliable there). Takeover is a compare-and-swap ``UPDATE ... WHERE owner = old``,
   so two processes racing for a stale lock cannot both win.
 
+A held lock can be lost: a SQLite row taken over after this process stalled past
+``stale_after``, or (PostgreSQL) the lock's connection dropped by a server restart, which
+releases the advisory lock. ``check()``, called before each batch write, raises
+``LockLostError`` then (after trying, on PostgreSQL, to take the lock again on a new connection),
+so a sweep never writes beside another one that now holds the database.
+
 Either way a refused sweep raises ``LockedError`` naming the sweep that holds the database,
 and ``lock_holder`` tells `monitor status` who holds it (on PostgreSQL by reading pg_locks,
 never by trying the lock, which could refuse a sweep that is just starting).
@@ -37,7 +43,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from monitor.core.clock import Clock, as_utc, iso_jakarta, system_clock
-from monitor.core.errors import LockedError
+from monitor.core.errors import LockedError, MonitorError
 from monitor.store.models import Sweep, SweepLockRow
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,10 @@ STALE_AFTER_SECONDS = 120.0  # 8 missed heartbeats: a stopped (not just slow) ho
 
 _TABLE = SweepLockRow.__table__  # type: ignore[attr-defined]
 _SWEEPS = Sweep.__table__  # type: ignore[attr-defined]
+
+
+class LockLostError(MonitorError):
+    """The sweep lock this process held is gone: another process may hold it now."""
 
 
 def advisory_key(name: str) -> int:
@@ -71,6 +81,10 @@ class Lock:
         raise NotImplementedError
 
     def release(self) -> None:
+        raise NotImplementedError
+
+    def check(self) -> None:
+        """Raise LockLostError unless this process still holds the lock."""
         raise NotImplementedError
 
     def __enter__(self) -> Lock:
@@ -106,6 +120,27 @@ class AdvisoryLock(Lock):
                      {"n": f"monitor {self.name}: {socket.gethostname()}, pid {os.getpid()}"[:63]})
         self._conn = conn
         log.debug("advisory lock %s (%d) taken", self.name, self.key)
+
+    def check(self) -> None:
+        """Ping the lock's connection; if the server dropped it (restart, network), the lock
+        went with it: take it again on a new connection, unless another sweep has it now.
+        A server still down raises SQLAlchemy's OperationalError (the caller retries)."""
+        conn = self._conn
+        if conn is None:
+            raise LockLostError(f"the {self.name} lock is not held")
+        try:
+            conn.execute(text("SELECT 1"))
+            return
+        except SQLAlchemyError as exc:
+            log.warning("lock %s: its connection was lost (%s); taking the lock again",
+                        self.name, str(exc).splitlines()[0])
+            self._conn = None
+            conn.invalidate()
+        try:
+            self.acquire()
+        except LockedError as exc:
+            raise LockLostError(f"the database connection holding the {self.name} lock was "
+                                f"lost, and {exc}") from None
 
     def release(self) -> None:
         conn, self._conn = self._conn, None
@@ -155,6 +190,18 @@ class RowLock(Lock):
         with self.engine.begin() as conn:
             conn.execute(delete(_TABLE).where(_TABLE.c.name == self.name,
                                               _TABLE.c.owner == self.owner))
+
+    def check(self) -> None:
+        """The heartbeat thread notices a takeover within ``heartbeat`` seconds; reading the
+        row here notices it before the very next write."""
+        if not self.lost:
+            with self.engine.connect() as conn:
+                owner = conn.execute(select(_TABLE.c.owner)
+                                     .where(_TABLE.c.name == self.name)).scalar()
+            self.lost = owner != self.owner
+        if self.lost:
+            raise LockLostError(f"the {self.name} lock was taken over by another process "
+                                f"(this one was stalled for over {self.stale_after:.0f} s)")
 
     def _insert(self) -> bool:
         now = self.clock()

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import Session, SQLModel, select
 
+from monitor.store import summary_models  # noqa: F401 - create_all makes the period tables
 from monitor.store.models import SchemaVersion
 
 Step = Callable[[Connection], None]
@@ -50,6 +51,8 @@ def _baseline(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: site, sweep, result, review, emailsent", _baseline),
     Migration(2, "sweep_lock table (SQLite sweep lock; create_all makes it)", _baseline),
+    Migration(9, "summary_day, site_day and episode tables for period packs (create_all makes "
+                 "them)", _baseline),
     Migration(11, "alert and alert_delivery tables (create_all makes them)", _baseline),
 )
 

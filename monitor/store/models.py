@@ -161,3 +161,20 @@ class AlertDelivery(SQLModel, table=True):
     via: str = ""  # once sent: "single", "batch" (many at once) or "digest" (daily)
     updated_at: datetime
     sent_at: datetime | None = None
+
+
+# Result columns that are keys, not part of what a sweep measured.
+_RESULT_KEYS = frozenset({"id", "sweep_id", "site_id"})
+
+
+def result_row() -> dict[str, Any]:
+    """Every measured column of ``Result`` with the value it has when no check set it (None
+    for a required one): the one list of a stored result's shape. The sweep builds plain
+    rows from it (``store.save_rows``) instead of ORM objects, so a column added to
+    ``Result`` is written by the sweep with no second list to keep in step."""
+    row: dict[str, Any] = {}
+    for name, info in Result.model_fields.items():
+        if name not in _RESULT_KEYS:
+            row[name] = None if info.is_required() else info.get_default(
+                call_default_factory=True)
+    return row

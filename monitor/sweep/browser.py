@@ -69,7 +69,7 @@ class BrowserAuditor:
                 continue
             try:
                 closer.close() if closer is self._browser else closer.stop()
-            except Exception:  # noqa: BLE001 - closing a dead browser must not raise
+            except Exception:  # closing a dead browser must not raise
                 log.debug("closing the browser failed", exc_info=True)
         self._browser = self._playwright = None
 
@@ -223,7 +223,7 @@ class SweepBrowser:
         """Stop Chromium in its own thread, then the thread."""
         try:
             self._executor.submit(self._auditor.close).result(timeout=30)
-        except Exception:  # noqa: BLE001 - a browser that will not close is left to exit
+        except Exception:  # a browser that will not close is left to exit
             log.debug("browser close failed", exc_info=True)
         self._executor.shutdown(wait=False, cancel_futures=True)
 

@@ -8,6 +8,11 @@ parent over a pipe each. Pipes, not multiprocessing.Queue: a Queue pickles in a 
 thread, and any thread beside a busy event loop makes the loop's socket calls wait for the
 GIL (the convoy effect), which doubled the CPU per site here. Small fleets (the city's 147
 areas) stay in one process: starting a process costs more than it saves.
+
+Shards are not daemonic: each owns a worker process for big pages (monitor.sweep.offloop),
+and a daemonic process may not have children. So the parent ends them itself, in a
+``finally`` that runs however the sweep ends (terminate, then kill). A shard that dies
+midway costs only its own unfinished sites: each gets a result naming the failure.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any
 
-from monitor.core.errors import MonitorError
 from monitor.core.snapshot import PreviousFinding
 from monitor.sweep.fetch import host_of
 from monitor.targets.loader import Target
@@ -43,25 +48,31 @@ def split(targets: Sequence[Target], count: int) -> list[list[Target]]:
 async def run_sharded(
     targets: Sequence[Target], previous: Previous, options: Any, count: int,
     stats: dict[str, float], entry: Callable[..., None],
+    failed: Callable[[Target, str], Any],
 ) -> AsyncIterator[Any]:
-    """Yield SiteResults from ``count`` shard processes as they arrive.
+    """Yield SiteResults from ``count`` shard processes as they arrive, one per target.
 
-    ``entry(targets, previous, options, connection)`` runs in each child; the sweeper passes
-    its own, so this module needs nothing from it (and the two do not import each other).
+    ``entry(targets, previous, options, connection)`` runs in each child and ``failed(target,
+    detail)`` makes the result of a site whose shard died; the sweeper passes its own, so this
+    module needs nothing from it (and the two do not import each other).
     """
     context = multiprocessing.get_context("spawn")  # fork after threads is unsafe
     groups = split(targets, count)
-    per_shard = replace(options, concurrency=max(1, options.concurrency // len(groups)))
+    # the connection limit and the memory budget are the sweep's, shared out
+    per_shard = replace(options, concurrency=max(1, options.concurrency // len(groups)),
+                        inflight_bytes=max(1, options.inflight_bytes // len(groups)))
     procs = []
     pipes: list[Connection] = []
     for i, group in enumerate(groups):
         receive, send = context.Pipe(duplex=False)
         procs.append(context.Process(
-            target=entry, daemon=True, name=f"sweep-shard-{i}",
+            target=entry, daemon=False, name=f"sweep-shard-{i}",
             args=(group, {t.code: previous.get(t.code, {}) for t in group}, per_shard, send)))
         pipes.append(receive)
         procs[-1].start()
         send.close()  # the child holds its end; EOF then means the child is gone
+    waiting = {id(conn): {t.code: t for t in group}
+               for conn, group in zip(pipes, groups, strict=True)}
     try:
         while pipes:
             ready = await asyncio.to_thread(wait, pipes, 1.0)
@@ -69,16 +80,32 @@ async def run_sharded(
                 assert isinstance(conn, Connection)
                 try:
                     kind, payload = conn.recv()
-                except EOFError:
-                    raise MonitorError("a sweep worker process died; sweep incomplete") from None
+                except (EOFError, OSError):
+                    pipes.remove(conn)
+                    left = waiting[id(conn)]
+                    log.error("a sweep shard process died with %d site(s) unfinished",
+                              len(left))
+                    for target in left.values():
+                        yield failed(target, "the sweep process checking this site died")
+                    continue
                 if kind == "done":
                     pipes.remove(conn)
                     for key, value in payload.items():
                         stats[key] = max(stats.get(key, 0.0), value)
                 else:
+                    waiting[id(conn)].pop(payload.code, None)
                     yield payload
     finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
+        _end(procs)
+
+
+def _end(procs: Sequence[BaseProcess]) -> None:
+    """Stop every shard, whatever state it is in (they are not daemonic: nobody else will)."""
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
             proc.join(timeout=5)

@@ -1,7 +1,8 @@
 """The sweep: fetch every site within its deadline, then hand each snapshot to the checks.
 
 Flow per site: wait for a slot on its host (at most ``per_host`` connections to one host, so
-the shared kelurahan portal is not hammered), then a global slot (``concurrency``), then:
+the shared kelurahan portal is not hammered), then a global slot (``concurrency``; both in
+``limits.RequestLimiter``), then:
 
 1. the home page, within the deadline (``timeout``: DNS, connect, TLS, headers, body);
 2. one retry after ``retry_pause`` for ``connect``, ``timeout`` and 5xx, with a fresh
@@ -13,6 +14,13 @@ the shared kelurahan portal is not hammered), then a global slot (``concurrency`
    CPU-bound thread beside the loop doubles the CPU per site at 500 connections (every
    syscall of the loop thread then waits for the GIL: the convoy effect) and stalls the loop
    for over a second. Checks parse with lxml (~1 ms for a 120 KB page) to stay cheap.
+   A snapshot over ``INLINE_BYTES`` is judged in this sweep's worker process instead
+   (``offloop.py``), within ``offloop_timeout``.
+
+Every target yields exactly one result. A bug of ours for one site becomes that site's result
+(error ``other``, ``internal error: ...``); a big page whose worker is too slow or dies keeps
+its availability, its other checks recorded as failed, and the worker is replaced. Bodies
+held in memory are bounded by ``inflight_bytes`` (``limits.BodyBudget``).
 
 A large fleet is split over processes, one event loop per core (``shards.py``). A stall
 probe records the longest time the event loop could not run (``stats["max_stall_ms"]``):
@@ -26,17 +34,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
+import signal
 import ssl
 import time
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any
 
 from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
@@ -52,11 +59,12 @@ from monitor.sweep.fetch import (
     new_client,
     ssl_context_for,
 )
+from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter
+from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.shards import run_sharded
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 RETRY_ERRORS = frozenset({"connect", "timeout"})
 SHARD_FROM = 500  # sites; below this one process is cheaper than spawning more
@@ -77,6 +85,8 @@ class SweepOptions:
     retry_pause: float = 2.0
     max_extra: int = 10  # freshness <= 4, CSS <= 4 (mobile, content), content profiles <= 2
     max_plan_rounds: int = 3
+    inflight_bytes: int = 256_000_000  # bodies held in memory at once (limits.BodyBudget)
+    offloop_timeout: float = 60.0  # judging or planning one big page in the worker process
     user_agent: str = USER_AGENT
     ca_bundle: str = ""  # extra CA certificates (PEM) to trust, besides certifi's
     shards: int | None = None  # processes; None: one per core for large fleets
@@ -96,6 +106,7 @@ class SiteResult:
     attempts: list[Attempt]
     outcomes: list[CheckOutcome]
     extra_urls: list[str]
+    failure: str = ""  # our own code failed for this site: stored as error 'other'
 
     def fields(self) -> dict[str, Any]:
         """The SPEC export fields, merged from every check's finding."""
@@ -123,6 +134,13 @@ def interleave_hosts(targets: Sequence[Target]) -> list[Target]:
 def _bytes_of(snapshot: Snapshot) -> int:
     home = len(snapshot.home.body) if snapshot.home is not None else 0
     return home + sum(len(f.body) for f in snapshot.extra.values())
+
+
+def failed_result(target: Target, detail: str, taken_at: datetime | None = None) -> SiteResult:
+    """The one result of a site our own code failed for: the sweep still ends, and the
+    failure is stored where an operator sees it (error 'other', error_detail)."""
+    return SiteResult(target.code, target.url, taken_at or datetime.now(UTC), [], [], [],
+                      failure=f"internal error: {detail}"[:500])
 
 
 def _by_name(names: tuple[str, ...]) -> tuple[checks.Check, ...]:
@@ -161,14 +179,14 @@ class Sweeper:
                                 public)
         self.ssl_context = ssl_context or ssl_context_for(options.ca_bundle)
         self.clock = clock
-        self.stats: dict[str, float] = {"max_stall_ms": 0.0}
-        self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(options.per_host))
-        self._slots = asyncio.Semaphore(options.concurrency)
+        self.stats: dict[str, float] = {"max_stall_ms": 0.0, "failed": 0.0,
+                                        "offloop_failures": 0.0}
+        self._limiter = RequestLimiter(options.concurrency, options.per_host)
+        self._bodies = BodyBudget(options.inflight_bytes)
         self._checks = tuple(c for c in checks.CHECKS
                              if not options.only_checks or c.name in options.only_checks)
         self._names = tuple(c.name for c in self._checks)
-        self._big_pages: ProcessPoolExecutor | None = None  # started on the first big page
+        self._offloop: OffLoopWorker | None = None  # started on the first big page
         self._browser: SweepBrowser | None = None
 
     def shard_count(self, size: int) -> int:
@@ -182,13 +200,14 @@ class Sweeper:
         self,
         targets: Sequence[Target],
         previous: Mapping[str, dict[str, PreviousFinding]] | None = None,
-    ) -> AsyncIterator[SiteResult]:
-        """Yield one SiteResult per target as each completes."""
+    ) -> AsyncGenerator[SiteResult, None]:
+        """Yield exactly one SiteResult per target as each completes."""
         previous = previous or {}
         shards = self.shard_count(len(targets))
         if shards > 1:
             async for result in run_sharded(targets, previous, self.options, shards,
-                                            self.stats, entry=shard_main):
+                                            self.stats, entry=shard_main,
+                                            failed=failed_result):
                 yield result
             return
         pending = deque(interleave_hosts(targets))
@@ -203,11 +222,11 @@ class Sweeper:
             await asyncio.sleep(index * RAMP_S)
             while pending:
                 target = pending.popleft()
-                await done.put(await self._site(target, previous.get(target.code, {})))
+                await done.put(await self._site_safely(target, previous.get(target.code, {})))
 
         tasks = [asyncio.create_task(self._probe_stalls())]
         tasks += [asyncio.create_task(worker(i))
-                  for i in range(min(self.options.concurrency, len(targets)))]
+                  for i in range(min(self._limiter.concurrency, len(targets)))]
         try:
             for _ in range(len(targets)):
                 yield await done.get()
@@ -216,17 +235,33 @@ class Sweeper:
                 task.cancel()
             if self._browser is not None:
                 self._browser.close()
-            if self._big_pages is not None:
-                self._big_pages.shutdown(wait=False, cancel_futures=True)
+            if self._offloop is not None:
+                self.stats["offloop_workers"] = self._offloop.started
+                self._offloop.close()
+            self.stats["inflight_peak_mb"] = self._bodies.peak / 1e6
 
-    async def _off_loop(self, func: Callable[..., T], *args: Any) -> T:
-        """Run ``func`` in a worker process: for big pages only, so a hostile 5 MB page
-        (a second or more of parsing and checks) never freezes the other sites' timers."""
-        if self._big_pages is None:
-            self._big_pages = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._big_pages, func, *args)
+    async def _site_safely(self, target: Target,
+                           previous: dict[str, PreviousFinding]) -> SiteResult:
+        """``_site``, but a bug of ours for one site is that site's result, never a hang."""
+        try:
+            return await self._site(target, previous)
+        except Exception as exc:
+            log.exception("sweeping %s failed in our own code", target.code)
+            self.stats["failed"] += 1
+            return failed_result(target, f"{type(exc).__name__}: {exc}", self.clock())
+
+    async def _off_loop(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run ``func`` in this sweep's worker process: for big pages only, so a hostile
+        5 MB page (a second or more of parsing and checks) never freezes the other sites'
+        timers. Raises OffLoopError past ``offloop_timeout`` or when the worker dies (it is
+        replaced on the next call)."""
+        if self._offloop is None:
+            self._offloop = OffLoopWorker(self.options.offloop_timeout, preload=(__name__,))
+        try:
+            return await self._offloop.call(func, *args)
+        except OffLoopError:
+            self.stats["offloop_failures"] += 1
+            raise
 
     async def _probe_stalls(self) -> None:
         """Sleep 10 ms at a time; any lateness is time the loop was blocked."""
@@ -241,44 +276,63 @@ class Sweeper:
     async def _site(self, target: Target, previous: dict[str, PreviousFinding]) -> SiteResult:
         snapshot = Snapshot(target.code, target.level, target.name, target.kecamatan,
                             target.url, self.clock(), previous=previous)
-        if target.has_site:
-            async with self._host_slots[host_of(target.url)], self._slots:
-                await self._fetch_site(snapshot)
-            if self._browser is not None and snapshot.home is not None and snapshot.home.ok:
-                snapshot.browser = await self._browser.audit(target.code, snapshot.url)
-        if _bytes_of(snapshot) > INLINE_BYTES:
-            outcomes = await self._off_loop(_run_named, snapshot,
-                                            dict(self.options.check_options), self._names)
-        else:
-            outcomes = []
-            for check in self._checks:
-                await asyncio.sleep(0)  # let sockets and timers run between checks
-                outcomes += checks.run_checks(snapshot, self.options.check_options, (check,))
+        lease = self._bodies.lease()
+        try:
+            if target.has_site:
+                async with self._limiter.slot(host_of(target.url)):
+                    await self._fetch_site(snapshot, lease)
+                if self._browser is not None and snapshot.home is not None \
+                        and snapshot.home.ok:
+                    snapshot.browser = await self._browser.audit(target.code, snapshot.url)
+            outcomes = await self._judge(snapshot)
+        finally:
+            lease.release()
         return SiteResult(target.code, target.url, snapshot.taken_at, snapshot.attempts,
                           outcomes, list(snapshot.extra))
 
-    async def _fetch_site(self, snapshot: Snapshot) -> None:
+    async def _judge(self, snapshot: Snapshot) -> list[CheckOutcome]:
+        options = self.options.check_options
+        if _bytes_of(snapshot) <= INLINE_BYTES:
+            outcomes: list[CheckOutcome] = []
+            for check in self._checks:
+                await asyncio.sleep(0)  # let sockets and timers run between checks
+                outcomes += checks.run_checks(snapshot, options, (check,))
+            return outcomes
+        try:
+            return await self._off_loop(_run_named, snapshot, dict(options),  # type: ignore[no-any-return]
+                                        self._names)
+        except OffLoopError as exc:
+            # The site's reachability is still known (availability reads status codes, it
+            # does not parse); the checks that needed the big page are recorded as failed.
+            log.warning("judging %s off the loop failed: %s", snapshot.code, exc)
+            cheap = tuple(c for c in self._checks if c.name == "availability")
+            outcomes = checks.run_checks(snapshot, options, cheap)
+            return outcomes + [CheckOutcome(c.name, False, {}, {}, str(exc)[:500])
+                               for c in self._checks if c not in cheap]
+
+    async def _fetch_site(self, snapshot: Snapshot, lease: BodyLease) -> None:
         opts = self.options
         config = FetchConfig(opts.timeout, opts.max_bytes, opts.user_agent, self.ssl_context)
         async with new_client(config, self.ssl_context, self._resolver, self._public) as client:
-            home = await self._attempt(client, snapshot)
+            home = await self._attempt(client, snapshot, lease)
             if _retryable(home):
                 await asyncio.sleep(opts.retry_pause)
-                home = await self._attempt(client, snapshot)
+                home = await self._attempt(client, snapshot, lease)
             snapshot.home = home
             if home.ok:
                 deadline = time.monotonic() - (home.elapsed_ms or 0) / 1000 + opts.timeout
-                await self._fetch_extra(client, snapshot, deadline)
+                await self._fetch_extra(client, snapshot, deadline, lease)
 
-    async def _attempt(self, client: Any, snapshot: Snapshot) -> Fetched:
+    async def _attempt(self, client: Any, snapshot: Snapshot, lease: BodyLease) -> Fetched:
         started = self.clock()
         home = await fetch(client, snapshot.url, timeout=self.options.timeout,
-                           max_bytes=self.options.max_bytes)
+                           max_bytes=self.options.max_bytes, lease=lease)
         snapshot.attempts.append(Attempt(started, home.error, home.status_code,
                                          home.elapsed_ms, home.error_detail))
         return home
 
-    async def _fetch_extra(self, client: Any, snapshot: Snapshot, deadline: float) -> None:
+    async def _fetch_extra(self, client: Any, snapshot: Snapshot, deadline: float,
+                           lease: BodyLease) -> None:
         """Ask the checks what else they need, round by round, until the budget is spent."""
         budget = self.options.max_extra
         for _round in range(self.options.max_plan_rounds):
@@ -286,7 +340,11 @@ class Sweeper:
                 return
             await asyncio.sleep(0)
             if _bytes_of(snapshot) > INLINE_BYTES:
-                wanted = await self._off_loop(_plan_named, snapshot, self._names)
+                try:
+                    wanted = await self._off_loop(_plan_named, snapshot, self._names)
+                except OffLoopError as exc:  # judge what we have; fetch nothing more
+                    log.warning("planning extras for %s failed: %s", snapshot.code, exc)
+                    return
             else:
                 wanted = checks.plan(snapshot, self._checks)
             if not wanted:
@@ -306,7 +364,7 @@ class Sweeper:
                     client, request.url, timeout=left,
                     max_bytes=min(request.max_bytes, self.options.max_bytes),
                     user_agent=request.user_agent, headers=dict(request.headers),
-                    follow=request.follow, hosts=hosts)
+                    follow=request.follow, hosts=hosts, lease=lease)
                 budget -= 1
 
 
@@ -319,7 +377,11 @@ def _site_hosts(snapshot: Snapshot) -> list[str]:
 
 def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],
                 options: Any, out: Connection) -> None:
-    """Entry point of a shard process: sweep its targets, stream results, then its stats."""
+    """Entry point of a shard process: sweep its targets, stream results, then its stats.
+    Ctrl-C reaches the whole process group: the parent alone decides when a shard stops
+    (it terminates shards it no longer needs), so it can store what they sent first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     async def go() -> dict[str, float]:
         sweeper = Sweeper(replace(options, shards=1))
         async for result in sweeper.run(targets, previous):

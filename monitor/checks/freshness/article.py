@@ -236,7 +236,7 @@ def htmldate_fallback(doc: Any, url: str, *, original: bool) -> Candidate | None
         warnings.simplefilter("ignore")
         try:
             day = find_date(doc, url=url or None, original_date=original)
-        except Exception:  # noqa: BLE001 - a third-party failure must not crash a check
+        except Exception:  # a third-party failure must not crash a check
             log.debug("htmldate failed on %s", url, exc_info=True)
             return None
     if not day:

@@ -1,0 +1,259 @@
+"""Every sweep ends: each cause of a hung sweep found on the hostile fleet, through `monitor
+check`, must end with one stored result per target, the right exit status and a free lock."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sweep_faults
+from check_process import fleet_targets
+from conftest import CliResult
+from fleet_sites import HEALTHY_HTML
+
+from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.store import Store
+from monitor.store.locks import lock_holder
+from monitor.sweep import sweeper as sweeper_module
+
+BIG = 4_400_000  # over INLINE_BYTES: judged in the worker process
+
+
+def big_page(size: int = BIG) -> str:
+    """A valid kelurahan page of ``size`` bytes: cheap to judge, but over the inline limit."""
+    post = ("<article><h2>Kegiatan posyandu</h2><time datetime='2026-10-01'>1 Oktober 2026"
+            "</time><p>Kelurahan melaksanakan kerja bakti bersama warga.</p></article>\n")
+    head = ("<!doctype html><html lang='id'><head><meta charset='utf-8'><meta name='viewport'"
+            " content='width=device-width, initial-scale=1'><title>Kelurahan Besar</title>"
+            "</head><body>")
+    return head + post * ((size - len(head)) // len(post)) + "</body></html>"
+
+
+def stored(db_url: str) -> dict[str, Any]:
+    """Results of the last sweep by site code, and the sweep itself."""
+    store = Store.open(db_url)
+    sweep = store.sweeps()[-1]
+    rows = {site.code: r for site, r in store.latest_results() if r and r.sweep_id == sweep.id}
+    return {"sweep": sweep, "rows": rows, "lock": lock_holder(store.engine)}
+
+
+def test_a_sharded_sweep_judges_a_big_page_and_ends(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], write_targets: Callable[..., Path],
+    run_cli: Callable[..., CliResult], sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """499 rows without a url + one 4.4 MB page: 500 targets shard over processes, which used
+    to be daemonic and could not start the big-page worker, and the sweep hung for ever."""
+    monkeypatch.setattr(sweeper_module.os, "cpu_count", lambda: 2)  # shard on any machine
+    fleet = fleet_factory([FleetSite("big", {"/": Page(body=big_page())})])
+    rows = [{"code": f"n{i:03d}", "level": "kelurahan", "name": f"N {i}", "kecamatan": "Uji"}
+            for i in range(498)]
+    rows += [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
+             {"code": "big", "level": "kelurahan", "name": "Besar", "kecamatan": "Uji",
+              "url": fleet.url("big")}]
+    result = run_cli("check", "--targets", str(write_targets(rows)), "--db", sqlite_url,
+                     "--timeout", "20")
+    assert result.code == 0, result
+    assert "500 targets, 1 up, 0 down, 499 without a website" in result.out
+    found = stored(sqlite_url)
+    assert len(found["rows"]) == 500 and found["sweep"].status == "complete"
+    assert found["lock"] is None
+    big = found["rows"]["big"]
+    assert big.available is True and big.failed_checks == {}
+    assert {"availability", "freshness", "mobile", "content"} <= set(big.findings)
+
+
+def test_a_killed_big_page_worker_is_replaced(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], write_targets: Callable[..., Path],
+    run_cli: Callable[..., CliResult], sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker judging one big page is SIGKILLed (as by the OOM killer): that page keeps
+    its availability and its other checks are recorded as failed; the next big page gets a
+    new worker; the sweep ends with exit 0."""
+    monkeypatch.setattr(sweeper_module, "_run_named", sweep_faults.run_named_or_die)
+    page = Page(body=big_page(700_000))
+    fleet = fleet_factory([FleetSite(sweep_faults.KILL_CODE, {"/": page}),
+                           FleetSite("big", {"/": page}),
+                           FleetSite("small", {"/": Page(body=HEALTHY_HTML)})])
+    result = run_cli("check", "--targets", str(fleet_targets(write_targets, fleet)),
+                     "--db", sqlite_url, "--timeout", "20")
+    assert result.code == 0, result
+    found = stored(sqlite_url)
+    assert set(found["rows"]) == {"K", "boom", "big", "small"} and found["lock"] is None
+    boom, big = found["rows"]["boom"], found["rows"]["big"]
+    assert boom.available is True and boom.error is None
+    assert set(boom.failed_checks) == {"freshness", "mobile", "content"}
+    assert "worker died" in boom.failed_checks["freshness"]
+    assert big.failed_checks == {} and big.available is True
+
+
+def test_a_big_page_judged_too_slowly_is_given_up_on(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], write_targets: Callable[..., Path],
+    run_cli: Callable[..., CliResult], sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sweeper_module, "_run_named", sweep_faults.run_named_slowly)
+    page = Page(body=big_page(700_000))
+    fleet = fleet_factory([FleetSite(sweep_faults.KILL_CODE, {"/": page}),
+                           FleetSite("big", {"/": page})])
+    result = run_cli("check", "--targets", str(fleet_targets(write_targets, fleet)),
+                     "--db", sqlite_url, "--timeout", "20",
+                     env={"MONITOR_OFFLOOP_TIMEOUT": "5"})
+    assert result.code == 0, result
+    rows = stored(sqlite_url)["rows"]
+    assert "took over 5 s" in rows["boom"].failed_checks["content"]
+    assert rows["big"].failed_checks == {}
+
+
+def test_our_own_code_failing_for_one_site_is_that_sites_result(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], write_targets: Callable[..., Path],
+    run_cli: Callable[..., CliResult], sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug outside the checks (here in judging, for one site) used to kill the worker task
+    and leave the sweep waiting for a result that never came."""
+    from monitor import checks
+
+    real = checks.run_checks
+
+    def broken(snapshot, options, chosen=checks.CHECKS):  # type: ignore[no-untyped-def]
+        if snapshot.code == "s1":
+            raise RuntimeError("bug of ours")
+        return real(snapshot, options, chosen)
+
+    monkeypatch.setattr(checks, "run_checks", broken)
+    fleet = fleet_factory([FleetSite(f"s{i}", {"/": Page(body=HEALTHY_HTML)})
+                           for i in range(3)])
+    result = run_cli("check", "--targets", str(fleet_targets(write_targets, fleet)),
+                     "--db", sqlite_url, "--timeout", "20")
+    assert result.code == 0, result
+    assert "4 targets, 2 up, 1 down" in result.out
+    found = stored(sqlite_url)
+    assert len(found["rows"]) == 4 and found["lock"] is None
+    s1 = found["rows"]["s1"]
+    assert (s1.available, s1.error) == (False, "other")
+    assert s1.error_detail == "internal error: RuntimeError: bug of ours"
+    assert "sweeping s1 failed in our own code" in caplog.text  # logged, with its traceback
+
+
+def test_a_check_raising_is_a_failed_check_not_a_failed_sweep(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], write_targets: Callable[..., Path],
+    run_cli: Callable[..., CliResult], sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from monitor.checks.content.check import ContentCheck
+
+    def boom(self, snapshot, options):  # type: ignore[no-untyped-def]
+        raise ValueError("check bug")
+
+    monkeypatch.setattr(ContentCheck, "run", boom)
+    fleet = fleet_factory([FleetSite("s0", {"/": Page(body=HEALTHY_HTML)})])
+    result = run_cli("check", "--targets", str(fleet_targets(write_targets, fleet)),
+                     "--db", sqlite_url, "--timeout", "20")
+    assert result.code == 0, result
+    s0 = stored(sqlite_url)["rows"]["s0"]
+    assert s0.available is True and "check bug" in s0.failed_checks["content"]
+
+
+@pytest.mark.parametrize("per_host", [-1, 0])
+def test_a_bad_per_host_never_hangs_the_sweep(
+    per_host: int, fleet_factory: Callable[[list[FleetSite]], Fleet],
+    write_targets: Callable[..., Path], sqlite_url: str,
+) -> None:
+    """-1 made asyncio.Semaphore raise inside every site, 0 made every site wait for ever.
+    (`monitor check` refuses such a setting at start; the sweep itself must not depend on
+    that, so this goes through run_sweep, the job cron and the service both run.)"""
+    from monitor.service.jobs import run_sweep
+    from monitor.sweep.sweeper import SweepOptions
+    from monitor.targets.loader import load as load_targets
+
+    fleet = fleet_factory([FleetSite(f"s{i}", {"/": Page(body=HEALTHY_HTML)})
+                           for i in range(3)])
+    targets = load_targets(fleet_targets(write_targets, fleet))
+    store = Store.open(sqlite_url)
+    options = SweepOptions(timeout=10, per_host=per_host, concurrency=per_host, retry_pause=0)
+    summary = asyncio.run(asyncio.wait_for(asyncio.to_thread(run_sweep, store, targets,
+                                                             options), 60))
+    assert (summary.status, summary.total, summary.up) == ("complete", 4, 3)
+    assert stored(sqlite_url)["lock"] is None
+
+
+def test_a_sweep_that_stops_making_progress_is_ended(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], write_targets: Callable[..., Path],
+    run_cli: Callable[..., CliResult], sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Something of ours waits for ever for one site: the watchdog ends the sweep, keeps
+    what was finished, marks it incomplete, frees the lock, exit 1 with one clear line."""
+    real = sweeper_module.Sweeper._site
+
+    async def stuck(self, target, previous):  # type: ignore[no-untyped-def]
+        if target.code == "s1":
+            await asyncio.Event().wait()
+        return await real(self, target, previous)
+
+    monkeypatch.setattr(sweeper_module.Sweeper, "_site", stuck)
+    fleet = fleet_factory([FleetSite(f"s{i}", {"/": Page(body=HEALTHY_HTML)})
+                           for i in range(3)])
+    result = run_cli("check", "--targets", str(fleet_targets(write_targets, fleet)),
+                     "--db", sqlite_url, "--timeout", "1",
+                     env={"MONITOR_STALL_TIMEOUT": "1", "MONITOR_OFFLOOP_TIMEOUT": "1",
+                          "MONITOR_RETRY_PAUSE": "0"})
+    assert result.code == 1, result
+    assert "sweep stopped: no site finished for 9 s (3 of 4 stored); marked incomplete" \
+        in result.err
+    found = stored(sqlite_url)
+    assert found["sweep"].status == "incomplete" and found["lock"] is None
+    assert set(found["rows"]) == {"K", "s0", "s2"}
+    assert (found["sweep"].done, found["sweep"].up) == (3, 2)
+
+
+def test_a_sweep_whose_event_loop_is_stuck_is_ended_by_the_watchdog_thread(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], write_targets: Callable[..., Path],
+    sqlite_url: str,
+) -> None:
+    """A check that never returns, on the loop: no asyncio timer can fire. The watchdog
+    thread marks the sweep incomplete and ends the process; the next sweep runs."""
+    fleet = fleet_factory([FleetSite(name, {"/": Page(body=HEALTHY_HTML)})
+                           for name in ("s0", sweep_faults.KILL_CODE)])
+    targets = fleet_targets(write_targets, fleet)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    env.update(MONITOR_STALL_TIMEOUT="1", MONITOR_OFFLOOP_TIMEOUT="1",
+               MONITOR_RETRY_PAUSE="0", PYTHONPATH=str(Path(__file__).parent))
+    helper = str(Path(sweep_faults.__file__))
+    args = ["check", "--targets", str(targets), "--db", sqlite_url, "--timeout", "1"]
+    proc = subprocess.run([sys.executable, helper, "stuck-check", *args], env=env,
+                          cwd=targets.parent, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "sweep stopped: no progress for" in proc.stderr
+    found = stored(sqlite_url)
+    assert found["sweep"].status == "incomplete"
+    # the lock row of the dead process is no obstacle: the next sweep takes it over at once
+    again = subprocess.run([sys.executable, "-m", "monitor", *args], env=env,
+                           cwd=targets.parent, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert stored(sqlite_url)["lock"] is None
+
+
+def test_a_shard_that_dies_costs_only_its_unfinished_sites() -> None:
+    """Each of its unfinished sites gets a result naming the failure; the sweep goes on."""
+    from monitor.sweep.shards import run_sharded
+    from monitor.sweep.sweeper import SweepOptions, failed_result
+    from monitor.targets.loader import Target
+
+    targets = [Target(f"s{i}", "kelurahan", f"s{i}", "Uji", f"http://h{i}.test/", ())
+               for i in range(6)]
+
+    async def collect() -> list[Any]:
+        stats: dict[str, float] = {}
+        return [r async for r in run_sharded(targets, {}, SweepOptions(), 2, stats,
+                                             entry=sweep_faults.shard_that_dies,
+                                             failed=failed_result)]
+
+    results = asyncio.run(asyncio.wait_for(collect(), 60))
+    assert sorted(r.code for r in results) == [t.code for t in targets]
+    details = sorted(r.failure for r in results)
+    assert details.count("internal error: sent before dying") == 2  # one per shard
+    assert details.count("internal error: the sweep process checking this site died") == 4
