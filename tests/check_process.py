@@ -24,6 +24,7 @@ def fleet_targets(write_targets: Callable[..., Path], fleet: Fleet) -> Path:
 def start_check(targets: Path, db_url: str, *, timeout: float = 30) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env["MONITOR_RETRY_PAUSE"] = "0.1"
+    env["MONITOR_BROWSER_AUDIT"] = "off"  # the day's first sweep would audit in Chromium
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "check", "--targets", str(targets), "--db", db_url,
          "--timeout", str(timeout)],

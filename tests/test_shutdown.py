@@ -94,7 +94,8 @@ def test_sigterm_stops_serve_and_its_running_sweep_cleanly(
     targets = fleet_targets(write_targets, _fleet(fleet_factory))
     _first_sweep(targets, db_url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
-    env.update(MONITOR_TARGETS=str(targets), MONITOR_TIMEOUT="30", MONITOR_STOP_GRACE="20")
+    env.update(MONITOR_TARGETS=str(targets), MONITOR_TIMEOUT="30", MONITOR_STOP_GRACE="20",
+               MONITOR_BROWSER_AUDIT="off")
     serve = subprocess.Popen([sys.executable, "-m", "monitor", "serve", "--db", db_url,
                               "--sweep-now"], cwd=targets.parent, env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)

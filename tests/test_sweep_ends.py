@@ -221,7 +221,8 @@ def test_a_sweep_whose_event_loop_is_stuck_is_ended_by_the_watchdog_thread(
     targets = fleet_targets(write_targets, fleet)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env.update(MONITOR_STALL_TIMEOUT="1", MONITOR_OFFLOOP_TIMEOUT="1",
-               MONITOR_RETRY_PAUSE="0", PYTHONPATH=str(Path(__file__).parent))
+               MONITOR_RETRY_PAUSE="0", MONITOR_BROWSER_AUDIT="off",
+               PYTHONPATH=str(Path(__file__).parent))
     helper = str(Path(sweep_faults.__file__))
     args = ["check", "--targets", str(targets), "--db", sqlite_url, "--timeout", "1"]
     proc = subprocess.run([sys.executable, helper, "stuck-check", *args], env=env,
