@@ -16,8 +16,7 @@ from monitor.alerts.rules import from_settings, parse_quiet
 from monitor.alerts.run import after_sweep
 from monitor.core.errors import ConfigError, TargetsError
 from monitor.demo.receiver import Receiver
-from monitor.service.jobs import ROW_DEFAULTS
-from monitor.store import Store
+from monitor.store import Store, result_row
 from monitor.store.models import Alert, AlertDelivery
 from monitor.targets.loader import Target, parse
 
@@ -44,10 +43,10 @@ class Seeder:
         at = T0 + timedelta(hours=6 * self.n)
         self.n += 1
         sweep_id = self.store.begin_sweep(at, 2, {})
-        values = {**ROW_DEFAULTS, "url": SITE.url, "checked_at": at, "available": True,
+        values = {**result_row(), "url": SITE.url, "checked_at": at, "available": True,
                   "status_code": 200, "findings": {}, "failed_checks": {}, "attempts": []}
         values.update(row)
-        no_site = {**ROW_DEFAULTS, "url": "", "checked_at": at, "error": "no_site",
+        no_site = {**result_row(), "url": "", "checked_at": at, "error": "no_site",
                    "findings": {}, "failed_checks": {}, "attempts": []}
         self.store.save_rows(sweep_id, [("S1", values), ("S2", no_site)])
         self.store.finish_sweep(sweep_id, at)
@@ -169,7 +168,7 @@ def test_many_alerts_at_once_go_as_one_message(store: Store, inbox: Receiver) ->
     targets = [TARGETS[0], *sites]
     store.sync_targets(targets, T0)
     sweep_id = store.begin_sweep(T0, 7, {})
-    row = {**ROW_DEFAULTS, "checked_at": T0, "available": True, "status_code": 200,
+    row = {**result_row(), "checked_at": T0, "available": True, "status_code": 200,
            "failed_checks": {}, "attempts": [], **_content(["judi_spam"])}
     store.save_rows(sweep_id, [(s.code, {**row, "url": s.url}) for s in sites])
     summary = after_sweep(store, targets, {"alert_urls": inbox.apprise_url}, sweep_id, T0)
