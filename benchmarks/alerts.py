@@ -20,8 +20,7 @@ from typing import Any
 
 from monitor.alerts.run import after_sweep
 from monitor.demo.receiver import Receiver
-from monitor.service.jobs import ROW_DEFAULTS
-from monitor.store import Store
+from monitor.store import Store, result_row
 from monitor.targets.loader import Target
 
 T0 = datetime(2026, 11, 2, 3, tzinfo=UTC)
@@ -37,7 +36,7 @@ def _targets(n: int) -> list[Target]:
 def _row(i: int, sweep: int, at: datetime) -> dict[str, Any]:
     down = sweep >= 1 and i % 10 == 0
     flags = ["judi_spam"] if sweep >= 1 and i % 20 == 1 else []
-    return {**ROW_DEFAULTS, "url": f"https://s{i}.example/", "checked_at": at,
+    return {**result_row(), "url": f"https://s{i}.example/", "checked_at": at,
             "available": not down, "status_code": None if down else 200,
             "error": "connect" if down else None, "content_flags": flags,
             "findings": {} if down else {"content": {"flags": flags, "matches": []}},

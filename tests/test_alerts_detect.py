@@ -16,8 +16,8 @@ from monitor.alerts.rules import from_settings, parse_quiet
 from monitor.alerts.run import after_sweep
 from monitor.core.errors import ConfigError, TargetsError
 from monitor.demo.receiver import Receiver
-from monitor.store import Store
-from monitor.store.models import Alert, AlertDelivery, result_row
+from monitor.store import Store, result_row
+from monitor.store.models import Alert, AlertDelivery
 from monitor.targets.loader import Target, parse
 
 T0 = datetime(2026, 11, 2, 3, tzinfo=UTC)

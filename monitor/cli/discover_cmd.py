@@ -15,7 +15,7 @@ from monitor.discover.run import DiscoverOptions
 from monitor.discover.run import discover as run_discovery
 from monitor.sweep.fetch import Resolver, ssl_context_for
 
-# Where host names resolve: None is the system's DNS. Tests put the fleet here (issue 10).
+# Where host names resolve: None is the system's DNS. Tests put the fleet here.
 RESOLVER: Resolver | None = None
 
 

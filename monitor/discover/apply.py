@@ -1,7 +1,7 @@
 """`monitor discover --apply FILE`: put the addresses an admin kept into targets.csv.
 
 The admin deletes the rows of discovered.csv they do not want; every row left is applied,
-so at most one row may be left per area. The rules (issue 10):
+so at most one row may be left per area. The rules:
 
 * only areas whose url is empty get one: an address an admin already set is never changed
   (such rows are reported and skipped);

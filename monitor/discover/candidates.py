@@ -1,6 +1,6 @@
 """Where an area's site might be: links found on the portals, and addresses built from names.
 
-Two sources (issue 10):
+Two sources:
 
 1. **Portal links.** A link that leaves the portal is a candidate for every area its host
    label ("kecamatankedaton", "kec-kedaton") or its text ("Website Kec. Kedaton") names; the

@@ -86,7 +86,7 @@ class SchemaVersion(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """An admin's follow-up on a site (issue 8 of 9). History is kept: never updated."""
+    """An admin's follow-up on a site. History is kept: never updated."""
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", index=True)

@@ -1,7 +1,7 @@
 """Content health: is the page that answers actually the area's website?
 
 A site that answers 200 may be hacked to carry online-gambling spam, left on a web-server or
-CMS placeholder, suspended by its host, blank, or defaced (issue 5). This check fills the
+CMS placeholder, suspended by its host, blank, or defaced. This check fills the
 SPEC field ``content_flags`` with any of ``judi_spam``, ``defaced``, ``suspended``,
 ``default_page``, ``empty``, and keeps one ``Match`` per rule that fired: the flag, the rule,
 the URL, where on the page (title, meta tag, hidden block with its CSS path, link) and the

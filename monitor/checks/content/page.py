@@ -12,7 +12,7 @@ mobile check asks for them; the content check asks for the same ones on a suspic
 or not. That errs on the safe side for the placeholder and empty rules (more text makes a
 page less "empty"), and hidden text is judged on its own as hidden blocks.
 
-Budget (issue 5: a few ms per page): the cached lxml tree is read-only and read with C-speed
+Budget (a few ms per page): the cached lxml tree is read-only and read with C-speed
 calls (XPath ``//text()`` without smart strings, ``iter(tag...)``); a Python walk of every
 element cost ~3 us each, 30 ms on a 10,000-element page. Hidden blocks, link texts and post
 counts are worked out only when a rule asks (``cached_property``): on a page with no

@@ -1,6 +1,6 @@
 """judi_spam: online-gambling spam planted in a hacked site.
 
-Precision first (issue 5): Indonesian government pages honestly write about gambling ("Satgas
+Precision first: Indonesian government pages honestly write about gambling ("Satgas
 berantas judi online", arrests for "togel") and use "slot" for appointments ("slot waktu
 pelayanan"). So one word is never enough. The vocabulary (monitor/data/judi_patterns.toml)
 has three tiers: ``promo`` (marketing phrases only a gambling seller uses: "slot gacor",
