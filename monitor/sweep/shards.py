@@ -2,13 +2,13 @@
 
 Measured on the 2-core development machine: httpx costs ~2.4 ms of CPU per site fetched, so
 one event loop saturates one core at ~400 sites/s and the second core idles. For a large
-fleet the targets are split into shards by host (a host never spans two shards, so the per-
-host connection limit still holds), each shard runs its own Sweeper in a spawned process,
-and results stream back to the parent over a pipe each. Pipes, not multiprocessing.Queue: a
-Queue pickles in a feeder thread, and any thread beside a busy event loop makes the loop's
-socket calls wait for the GIL (the convoy effect), which doubled the CPU per site here.
-Small fleets (the city's 147 areas) stay in one process: starting a process costs more than
-it saves.
+fleet the targets are split into shards by host (a host never spans two shards, so the
+per-host connection limit still holds), each shard runs its own Sweeper in a spawned
+process, and results stream back to the parent over a pipe each. Pipes, not
+multiprocessing.Queue: a Queue pickles in a feeder thread, and any thread beside a busy
+event loop makes the loop's socket calls wait for the GIL (the convoy effect), which doubled
+the CPU per site here. Small fleets (the city's 147 areas) stay in one process: starting a
+process costs more than it saves.
 
 Shards are not daemonic: each owns a worker process for big pages (monitor.sweep.offloop),
 and a daemonic process may not have children. So the parent ends them itself, in a
