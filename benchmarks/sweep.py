@@ -1,11 +1,15 @@
 """Sweep a simulated fleet of N sites and print throughput, CPU per site, the longest
-event-loop stall and peak memory.
+event-loop stall, peak memory, requests per site and where the CPU went.
 
     python benchmarks/sweep.py [--n 1000] [--concurrency 500] [--timeout 5] [--no-store]
 
 Each site answers after 200-800 ms; 5% never answer. The latency-bound ideal is
 N x (mean time a site holds a slot) / concurrency + the deadline, where a never-answering
 site holds its slot for 2 x timeout + retry pause (one retry).
+
+The breakdown: parse, plan and each check are measured around their own code (monitor.sweep.
+meter); store is the SQLite writes; "HTTP + event loop" is the rest of the CPU (every
+process: sweep, shards, big-page worker), which is mostly httpx/httpcore per request.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 
 from monitor.service.jobs import _sweep_into_store
 from monitor.store import Store
+from monitor.sweep.meter import COUNT, CPU
 from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
@@ -32,6 +37,14 @@ HERE = Path(__file__).resolve().parent
 async def sweep(targets: list[Target], options: SweepOptions, store: Store | None,
                 state: dict[str, float]) -> int:
     sweeper = Sweeper(options)
+    if store is not None:
+        save_rows = store.save_rows
+
+        def timed_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+            with sweeper.meter.cpu("store"):
+                return save_rows(*args, **kwargs)
+
+        store.save_rows = timed_save  # type: ignore[method-assign]
     done = 0
     if store is None:
         async for _ in sweeper.run(targets):
@@ -41,6 +54,7 @@ async def sweep(targets: list[Target], options: SweepOptions, store: Store | Non
         up, down, no_site = await _sweep_into_store(store, sweep_id, targets, sweeper, None)
         done = up + down + no_site
     state["max"] = sweeper.stats["max_stall_ms"] / 1000  # the sweep's own probe(s)
+    state.update(sweeper.stats)
     return done
 
 
@@ -108,6 +122,22 @@ def main() -> None:
     print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard)")
     print(f"peak memory      {peak_mb:.0f} MB (largest process)")
     print(f"cores            {os.cpu_count()}")
+    print_breakdown(state, cpu * 1000, done)
+
+
+def print_breakdown(stats: dict[str, float], cpu_ms: float, sites: int) -> None:
+    requests = stats.get(COUNT + "requests", 0.0)
+    print(f"requests         {requests:.0f} ({requests / max(sites, 1):.2f} per site, "
+          f"{cpu_ms / max(requests, 1):.2f} ms CPU per request, all stages included)")
+    for key, value in sorted(stats.items()):
+        if key.startswith(COUNT) and key != COUNT + "requests":
+            print(f"  {key[len(COUNT):]:<15}{value:.0f}")
+    stages = {k[len(CPU):]: v for k, v in stats.items() if k.startswith(CPU)}
+    rest = cpu_ms - sum(stages.values())
+    print("CPU per site by stage (ms)")
+    for name, value in [*sorted(stages.items(), key=lambda kv: -kv[1]),
+                        ("HTTP + event loop (rest)", rest)]:
+        print(f"  {name:<26}{value / max(sites, 1):6.2f}  ({100 * value / max(cpu_ms, 1):4.1f}%)")
 
 
 if __name__ == "__main__":

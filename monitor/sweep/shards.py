@@ -24,6 +24,7 @@ from typing import Any
 from monitor.core.errors import MonitorError
 from monitor.core.snapshot import PreviousFinding
 from monitor.sweep.fetch import host_of
+from monitor.sweep.meter import merge
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ async def run_sharded(
                 if kind == "done":
                     pipes.remove(conn)
                     for key, value in payload.items():
-                        stats[key] = max(stats.get(key, 0.0), value)
+                        merge(stats, key, value)
                 else:
                     yield payload
     finally:

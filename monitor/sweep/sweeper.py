@@ -43,6 +43,7 @@ from monitor.checks import CheckOutcome
 from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.sweep.fetch import FetchConfig, fetch, host_of, new_client, ssl_context_for
+from monitor.sweep.meter import Meter
 from monitor.sweep.shards import run_sharded
 from monitor.targets.loader import Target
 
@@ -148,6 +149,7 @@ class Sweeper:
         self.ssl_context = ssl_context or ssl_context_for(options.ca_bundle)
         self.clock = clock
         self.stats: dict[str, float] = {"max_stall_ms": 0.0}
+        self.meter = Meter(self.stats)
         self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(options.per_host))
         self._slots = asyncio.Semaphore(options.concurrency)
@@ -239,7 +241,8 @@ class Sweeper:
             outcomes = []
             for check in self._checks:
                 await asyncio.sleep(0)  # let sockets and timers run between checks
-                outcomes += checks.run_checks(snapshot, self.options.check_options, (check,))
+                with self.meter.cpu(check.name):
+                    outcomes += checks.run_checks(snapshot, self.options.check_options, (check,))
         return SiteResult(target.code, target.url, snapshot.taken_at, snapshot.attempts,
                           outcomes, list(snapshot.extra))
 
@@ -262,6 +265,7 @@ class Sweeper:
                            max_bytes=self.options.max_bytes)
         snapshot.attempts.append(Attempt(started, home.error, home.status_code,
                                          home.elapsed_ms, home.error_detail))
+        self.meter.fetched(home)
         return home
 
     async def _fetch_extra(self, client: Any, snapshot: Snapshot, deadline: float) -> None:
@@ -274,7 +278,9 @@ class Sweeper:
             if _bytes_of(snapshot) > INLINE_BYTES:
                 wanted = await self._off_loop(_plan_named, snapshot, self._names)
             else:
-                wanted = checks.plan(snapshot, self._checks)
+                self.meter.parse(snapshot)
+                with self.meter.cpu("plan"):
+                    wanted = checks.plan(snapshot, self._checks)
             if not wanted:
                 return
             for request in wanted[:budget]:
@@ -285,6 +291,7 @@ class Sweeper:
                     client, request.url, timeout=left,
                     max_bytes=min(request.max_bytes, self.options.max_bytes),
                     user_agent=request.user_agent)
+                self.meter.fetched(snapshot.extra[request.key])
                 budget -= 1
 
 
