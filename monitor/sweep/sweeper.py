@@ -25,6 +25,7 @@ its slots. The sweep knows nothing about SQL; results go to ``on_result``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -41,6 +42,7 @@ from typing import Any, TypeVar
 from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
 from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
+from monitor.sweep.assets import SharedAssets
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.sweep.fetch import FetchConfig, fetch, host_of, new_client, ssl_context_for
 from monitor.sweep.meter import Meter
@@ -150,6 +152,7 @@ class Sweeper:
         self.clock = clock
         self.stats: dict[str, float] = {"max_stall_ms": 0.0}
         self.meter = Meter(self.stats)
+        self._assets = SharedAssets((), self.meter)  # per run: knows which hosts are shared
         self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(options.per_host))
         self._slots = asyncio.Semaphore(options.concurrency)
@@ -180,6 +183,7 @@ class Sweeper:
                 yield result
             return
         pending = deque(interleave_hosts(targets))
+        self._assets = SharedAssets((t.url for t in targets), self.meter)
         if self.options.browser:
             self._browser = SweepBrowser(self.options.screenshots_dir, sweep_stamp(self.clock()),
                                          self.options.timeout)
@@ -287,12 +291,16 @@ class Sweeper:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return
-                snapshot.extra[request.key] = await fetch(
-                    client, request.url, timeout=left,
-                    max_bytes=min(request.max_bytes, self.options.max_bytes),
-                    user_agent=request.user_agent)
-                self.meter.fetched(snapshot.extra[request.key])
+                snapshot.extra[request.key] = await self._assets.get(
+                    request, deadline, functools.partial(self._fetch_one, client, request))
                 budget -= 1
+
+    async def _fetch_one(self, client: Any, request: Request, timeout: float) -> Fetched:
+        got = await fetch(client, request.url, timeout=timeout,
+                          max_bytes=min(request.max_bytes, self.options.max_bytes),
+                          user_agent=request.user_agent)
+        self.meter.fetched(got)
+        return got
 
 
 def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],
