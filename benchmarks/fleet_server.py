@@ -2,7 +2,10 @@
 counted against the sweep. Prints one JSON line {"urls": [...]} when ready, then serves until
 stdin closes.
 
-    python benchmarks/fleet_server.py N [--hang-share 0.05] [--seed 1]
+    python benchmarks/fleet_server.py N [--hang-share 0.05] [--seed 1] [--portal P]
+
+``--portal P``: P of the N sites are kelurahan pages on one shared portal host (as the city's
+126 are), linking the portal's one stylesheet and feed.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--hang-share", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--portal", type=int, default=0)
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -56,7 +60,12 @@ def main() -> None:
     css = "body{margin:0;font-size:16px}@media (max-width:600px){main{padding:4px}}"
     feed = FEED
     sites = []
-    for i in range(args.n):
+    portal = FleetSite("portal", {
+        "/feed/": Page(body=feed, content_type="application/rss+xml", delay=0.5),
+        "/style.css": Page(body=css, content_type="text/css", delay=0.5)})
+    for i in range(args.portal):
+        portal.routes[f"/k{i}/"] = Page(body=body, delay=rng.uniform(0.2, 0.8))
+    for i in range(args.n - args.portal):
         if rng.random() < args.hang_share:
             routes = {"/": Page(hang=True)}
         else:
@@ -66,8 +75,9 @@ def main() -> None:
                                      delay=delay),
                       "/style.css": Page(body=css, content_type="text/css", delay=delay)}
         sites.append(FleetSite(f"s{i}", routes))  # type: ignore[arg-type]
-    with Fleet(sites) as fleet:
-        print(json.dumps({"urls": [fleet.url(s.name) for s in sites]}), flush=True)
+    with Fleet([portal, *sites]) as fleet:
+        urls = [f"{fleet.url('portal')}k{i}/" for i in range(args.portal)]
+        print(json.dumps({"urls": urls + [fleet.url(s.name) for s in sites]}), flush=True)
         sys.stdin.read()
 
 

@@ -76,6 +76,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--retry-pause", type=float, default=2.0)
+    parser.add_argument("--portal", type=int, default=0,
+                        help="this many sites are pages of one shared portal host")
     parser.add_argument("--no-store", action="store_true", help="skip the SQLite writes")
     parser.add_argument("--checks", default="",
                         help="comma-separated checks to run (default: all registered)")
@@ -85,7 +87,8 @@ def main() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
-    server = subprocess.Popen([sys.executable, str(HERE / "fleet_server.py"), str(args.n)],
+    server = subprocess.Popen([sys.executable, str(HERE / "fleet_server.py"), str(args.n),
+                               "--portal", str(args.portal)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     urls = json.loads(server.stdout.readline())["urls"]

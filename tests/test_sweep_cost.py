@@ -6,9 +6,10 @@ the real `monitor check` command and reads what the store kept."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.store import Store
 
 # A phone viewport, but a 980 px wrapper in the stylesheet with no media query: the mobile
@@ -99,3 +100,113 @@ def test_each_sweep_fetches_shared_assets_again(
     mobile = mobile_of(sqlite_url)
     for name in KELURAHAN:
         assert "fixed_width_layout" not in mobile[name]["mobile_issues"], name
+
+
+# -- conditional requests across sweeps ---------------------------------------------------
+HOME = """<!doctype html><html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Kelurahan Uji</title>
+<link rel="alternate" type="application/rss+xml" href="/feed/">
+<link rel="stylesheet" href="/style.css"></head><body><div class="wrap"><h1>Kelurahan Uji</h1>
+<p>Pelayanan administrasi kependudukan berjalan seperti biasa setiap hari kerja.</p>
+</div></body></html>"""
+LAST_MODIFIED = "Mon, 02 Nov 2026 01:00:00 GMT"
+
+
+def feed(day: int) -> str:
+    return ("<?xml version='1.0'?><rss version='2.0'><channel><title>Uji</title>"
+            f"<item><title>Kerja bakti</title><link>/berita/{day}</link>"
+            f"<pubDate>Mon, {day:02d} Nov 2026 08:15:00 +0700</pubDate></item>"
+            "</channel></rss>")
+
+
+class Conditional:
+    """A route honouring If-None-Match (by ETag) or If-Modified-Since (exact match, as
+    many servers do); a 304 carries a default HTML Content-Type, as some servers send."""
+
+    def __init__(self, body: str, content_type: str, etag: str = "",
+                 last_modified: str = "") -> None:
+        self.body, self.content_type = body, content_type
+        self.etag, self.last_modified = etag, last_modified
+        self.answers: list[int] = []
+
+    def __call__(self, request: FleetRequest) -> Page:
+        validators = {k: v for k, v in (("ETag", self.etag),
+                                        ("Last-Modified", self.last_modified)) if v}
+        same = (self.etag and request.headers.get("if-none-match") == self.etag) or (
+            not self.etag and self.last_modified
+            and request.headers.get("if-modified-since") == self.last_modified)
+        self.answers.append(304 if same else 200)
+        if same:
+            return Page(status=304, headers=validators)
+        return Page(body=self.body, content_type=self.content_type, headers=validators)
+
+
+def judged(db: str, code: str) -> list[dict]:  # type: ignore[type-arg]
+    """The stored findings of ``code``, one per sweep, oldest first."""
+    since, until = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    return [result.findings for site, result in Store.open(db).results_between(since, until)
+            if site.code == code]
+
+
+def test_a_second_sweep_asks_conditionally_and_a_304_keeps_the_judgement(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
+    write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path,
+) -> None:
+    feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
+    css_route = Conditional(CSS, "text/css", last_modified=LAST_MODIFIED)
+    fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
+                                             "/style.css": css_route})])
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
+            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
+             "url": fleet.url("uji")}]
+    targets = write_targets(rows)
+    env = {"MONITOR_HTTP_CACHE_DIR": str(tmp_path / "http-cache")}
+    for _sweep in range(2):
+        result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
+        assert result.code == 0, result  # type: ignore[attr-defined]
+
+    asked = {path: [r for r in fleet.sites["uji"].requests if r.path == path]
+             for path in ("/", "/feed/", "/style.css")}
+    first_feed, second_feed = asked["/feed/"]
+    assert "if-none-match" not in first_feed.headers
+    assert second_feed.headers["if-none-match"] == '"feed-v1"'
+    first_css, second_css = asked["/style.css"]
+    assert "if-modified-since" not in first_css.headers
+    assert second_css.headers["if-modified-since"] == LAST_MODIFIED
+    assert all("if-none-match" not in r.headers for r in asked["/"])  # home: always fresh
+    assert feed_route.answers == [200, 304] and css_route.answers == [200, 304]
+
+    first, second = judged(sqlite_url, "uji")
+    for name in ("last_update", "last_update_source", "last_update_evidence", "activity"):
+        assert second["freshness"][name] == first["freshness"][name], name
+    assert first["freshness"]["last_update"] == "2026-11-20"
+    assert first["freshness"]["last_update_source"] == "feed"
+    assert "fixed_width_layout" in first["mobile"]["mobile_issues"]
+    assert second["mobile"]["mobile_issues"] == first["mobile"]["mobile_issues"]
+
+
+def test_a_changed_feed_is_read_again_and_without_a_cache_nothing_is_conditional(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
+    write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path,
+) -> None:
+    feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
+    fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
+                                             "/style.css": Page(body=CSS)})])
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
+            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
+             "url": fleet.url("uji")}]
+    targets = write_targets(rows)
+    cached = {"MONITOR_HTTP_CACHE_DIR": str(tmp_path / "http-cache")}
+    result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=cached)
+    assert result.code == 0, result  # type: ignore[attr-defined]
+    feed_route.body, feed_route.etag = feed(25), '"feed-v2"'
+    for env in (cached, {"MONITOR_HTTP_CACHE_DIR": ""}):
+        result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
+        assert result.code == 0, result  # type: ignore[attr-defined]
+
+    assert feed_route.answers == [200, 200, 200]
+    feeds = [r for r in fleet.sites["uji"].requests if r.path == "/feed/"]
+    assert feeds[1].headers["if-none-match"] == '"feed-v1"'
+    assert "if-none-match" not in feeds[2].headers  # cache off: a plain request
+    dates = [f["freshness"]["last_update"] for f in judged(sqlite_url, "uji")]
+    assert dates == ["2026-11-20", "2026-11-25", "2026-11-25"]

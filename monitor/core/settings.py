@@ -119,6 +119,10 @@ SETTINGS: tuple[Setting, ...] = (
             "A certificate expiring within this many days is a reason for action.", int),
     Setting("unstable_pct", "90",
             "A site up in fewer than this % of a period's sweeps is 'unstable'.", float),
+    # sweep cost (monitor.sweep.validators)
+    Setting("http_cache_dir", "http-cache",
+            "Folder keeping feeds, sitemaps, API answers and stylesheets with their ETag/"
+            "Last-Modified, so the next sweep asks only if they changed; empty: off."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -130,6 +130,7 @@ async def fetch(
     timeout: float,
     max_bytes: int,
     user_agent: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Fetched:
     """GET ``url`` following up to 10 redirects, all within ``timeout`` seconds: DNS, connect,
     TLS, headers and every body byte, so a server that trickles a byte a second is cut off
@@ -138,7 +139,7 @@ async def fetch(
     start = time.perf_counter()
     try:
         async with asyncio.timeout(timeout):
-            await _follow(client, url, result, max_bytes, user_agent, start)
+            await _follow(client, url, result, max_bytes, user_agent, start, headers)
     except TimeoutError:
         _fail(result, "timeout", "deadline reached before the page was complete")
     except Exception as exc:  # noqa: BLE001 - every site fault becomes data
@@ -159,10 +160,12 @@ async def _follow(
     max_bytes: int,
     user_agent: str | None,
     start: float,
+    extra: dict[str, str] | None = None,  # e.g. conditional headers (sweep/validators.py)
 ) -> None:
     seen = {url}
     current = url
-    headers = {"User-Agent": user_agent} if user_agent else None
+    headers = {"User-Agent": user_agent} if user_agent else {}
+    headers.update(extra or {})
     for _hop in range(MAX_REDIRECTS + 1):
         if why := url_problem(current):
             return _fail(result, "invalid_url", f"{current!r} {why}")

@@ -47,6 +47,7 @@ from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.sweep.fetch import FetchConfig, fetch, host_of, new_client, ssl_context_for
 from monitor.sweep.meter import Meter
 from monitor.sweep.shards import run_sharded
+from monitor.sweep.validators import Validators
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class SweepOptions:
     only_checks: tuple[str, ...] = ()  # run just these checks (benchmarks); () = all
     browser: bool = False  # also audit each reachable home page in Chromium (monitor.sweep.browser)
     screenshots_dir: str = "screenshots"  # where the browser audit keeps phone screenshots
+    http_cache_dir: str = ""  # validators and bodies kept between sweeps; "" = off
     check_options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -153,6 +155,7 @@ class Sweeper:
         self.stats: dict[str, float] = {"max_stall_ms": 0.0}
         self.meter = Meter(self.stats)
         self._assets = SharedAssets((), self.meter)  # per run: knows which hosts are shared
+        self._validators = Validators(options.http_cache_dir, self.meter)
         self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(options.per_host))
         self._slots = asyncio.Semaphore(options.concurrency)
@@ -298,9 +301,10 @@ class Sweeper:
     async def _fetch_one(self, client: Any, request: Request, timeout: float) -> Fetched:
         got = await fetch(client, request.url, timeout=timeout,
                           max_bytes=min(request.max_bytes, self.options.max_bytes),
-                          user_agent=request.user_agent)
+                          user_agent=request.user_agent,
+                          headers=self._validators.headers_for(request))
         self.meter.fetched(got)
-        return got
+        return self._validators.settle(request, got)
 
 
 def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],

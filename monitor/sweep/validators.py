@@ -1,0 +1,140 @@
+"""Conditional requests across sweeps: ask again only if it changed.
+
+Feeds, sitemaps, the WordPress API answer and stylesheets rarely change from one week to the
+next. When an answer came with an ``ETag`` or ``Last-Modified`` (RFC 9110 section 8.8), its
+validators and its body are kept in a folder; the next sweep sends ``If-None-Match`` /
+``If-Modified-Since`` (section 13.1), and a ``304 Not Modified`` (section 15.4.5) is replaced
+by the kept answer, so every check judges exactly the bytes it judged before while the site
+sends a few hundred bytes instead of the whole body.
+
+Why a folder and not the store: the body must be kept somewhere, results must not grow by a
+copy of every stylesheet each sweep (the store keeps every sweep), and a validator is only
+usable with its own body beside it. One entry per URL (and User-Agent): ``<sha1>.json``
+(validators, status, final URL, headers) and ``<sha1>.body`` (zlib), each replaced
+atomically, so shard processes and an interrupted sweep never leave a half-written pair
+that is used. A broken or missing entry just means a normal request. Home pages are not
+conditional: the checks need them fresh and most are generated per request anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import zlib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from monitor.core.snapshot import Fetched, Request
+from monitor.sweep.meter import Meter
+
+log = logging.getLogger(__name__)
+
+MAX_KEPT_BYTES = 2_000_000  # the extra requests' own cap: freshness sources, stylesheets
+KEPT_HEADERS = ("content-type", "etag", "last-modified", "link", "content-language")
+
+
+class Validators:
+    """The kept answers of one folder; ``folder == ""`` turns conditional requests off."""
+
+    def __init__(self, folder: str, meter: Meter | None = None) -> None:
+        self._folder = Path(folder) if folder else None
+        self._meter = meter
+        if self._folder is not None:
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                log.warning("http cache %s unusable, conditional requests off: %s", folder, exc)
+                self._folder = None
+
+    def headers_for(self, request: Request) -> dict[str, str]:
+        """The conditional headers for ``request``: empty when nothing usable is kept."""
+        entry = self._entry(request)
+        if entry is None:
+            return {}
+        headers = {}
+        if entry.get("etag"):
+            headers["If-None-Match"] = str(entry["etag"])
+        if entry.get("last_modified"):
+            headers["If-Modified-Since"] = str(entry["last_modified"])
+        return headers
+
+    def settle(self, request: Request, got: Fetched) -> Fetched:
+        """A 304 becomes the kept answer; a fresh 200 with validators is kept for next time."""
+        if self._folder is None or got.error is not None:
+            return got
+        if got.status_code == 304:
+            return self._reuse(request, got)
+        if got.status_code == 200 and len(got.body) <= MAX_KEPT_BYTES and (
+                got.headers.get("etag") or got.headers.get("last-modified")):
+            self._keep(request, got)
+        return got
+
+    # -- the folder ----------------------------------------------------------------------
+    def _paths(self, request: Request) -> tuple[Path, Path]:
+        assert self._folder is not None
+        name = hashlib.sha1(request.key.encode("utf-8"), usedforsecurity=False).hexdigest()
+        return self._folder / f"{name}.json", self._folder / f"{name}.body"
+
+    def _entry(self, request: Request) -> dict[str, Any] | None:
+        if self._folder is None:
+            return None
+        meta_path, body_path = self._paths(request)
+        try:
+            entry = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != request.key \
+                or not body_path.exists():
+            return None
+        return entry
+
+    def _reuse(self, request: Request, got: Fetched) -> Fetched:
+        entry = self._entry(request)
+        if entry is None:  # a 304 we did not ask for (or the entry vanished): keep as is
+            return got
+        _meta_path, body_path = self._paths(request)
+        try:
+            body = zlib.decompress(body_path.read_bytes())
+        except (OSError, zlib.error):
+            return got
+        if hashlib.sha256(body).hexdigest() != entry.get("sha256"):
+            return got  # the body file is from another version of this entry
+        if self._meter is not None:
+            self._meter.count("not_modified")
+        headers = dict(entry.get("headers") or {})
+        # RFC 9111 section 4.3.4: a 304 updates the kept validators; its other fields (a
+        # default Content-Type some servers add to a 304) must not relabel the kept body
+        headers.update((k, got.headers[k]) for k in ("etag", "last-modified") if k in got.headers)
+        return replace(got, status_code=int(entry.get("status", 200)), body=body,
+                       headers=headers, final_url=got.final_url or entry.get("final_url"))
+
+    def _keep(self, request: Request, got: Fetched) -> None:
+        meta_path, body_path = self._paths(request)
+        entry = {
+            "key": request.key,
+            "etag": got.headers.get("etag", ""),
+            "last_modified": got.headers.get("last-modified", ""),
+            "status": got.status_code,
+            "final_url": got.final_url,
+            "headers": {k: got.headers[k] for k in KEPT_HEADERS if k in got.headers},
+            "sha256": hashlib.sha256(got.body).hexdigest(),
+        }
+        try:
+            _write_atomic(body_path, zlib.compress(got.body, 1))
+            _write_atomic(meta_path, json.dumps(entry).encode("utf-8"))
+        except OSError as exc:
+            log.warning("http cache: cannot keep %s: %s", request.url, exc)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
