@@ -15,8 +15,10 @@ import json
 import random
 import resource
 import sys
+import zlib
+from collections.abc import Callable
 
-from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page, Route
 
 # A page shaped like a kelurahan WordPress home page (~35 KB): header date widget, posts with
 # dates, sidebar, footer, a stylesheet link. Checks do realistic work on it.
@@ -46,6 +48,19 @@ def page_html() -> str:
 <footer>&copy; 2026 Kelurahan Contoh</footer></body></html>"""
 
 
+def conditional(body: str, content_type: str, delay: float) -> Callable[[FleetRequest], Page]:
+    """Answer 304 to a request carrying this body's ETag, as web servers do for static
+    files (the sweep's conditional requests, monitor.sweep.validators)."""
+    etag = f'"{zlib.crc32(body.encode()):08x}"'
+
+    def route(request: FleetRequest) -> Page:
+        if request.headers.get("if-none-match") == etag:
+            return Page(status=304, headers={"ETag": etag}, delay=delay)
+        return Page(body=body, content_type=content_type, headers={"ETag": etag}, delay=delay)
+
+    return route
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int)
@@ -61,20 +76,19 @@ def main() -> None:
     feed = FEED
     sites = []
     portal = FleetSite("portal", {
-        "/feed/": Page(body=feed, content_type="application/rss+xml", delay=0.5),
-        "/style.css": Page(body=css, content_type="text/css", delay=0.5)})
+        "/feed/": conditional(feed, "application/rss+xml", 0.5),
+        "/style.css": conditional(css, "text/css", 0.5)})
     for i in range(args.portal):
         portal.routes[f"/k{i}/"] = Page(body=body, delay=rng.uniform(0.2, 0.8))
     for i in range(args.n - args.portal):
         if rng.random() < args.hang_share:
-            routes = {"/": Page(hang=True)}
+            routes: dict[str, Route] = {"/": Page(hang=True)}
         else:
             delay = rng.uniform(0.2, 0.8)
             routes = {"/": Page(body=body, delay=delay),
-                      "/feed/": Page(body=feed, content_type="application/rss+xml",
-                                     delay=delay),
-                      "/style.css": Page(body=css, content_type="text/css", delay=delay)}
-        sites.append(FleetSite(f"s{i}", routes))  # type: ignore[arg-type]
+                      "/feed/": conditional(feed, "application/rss+xml", delay),
+                      "/style.css": conditional(css, "text/css", delay)}
+        sites.append(FleetSite(f"s{i}", routes))
     with Fleet([portal, *sites]) as fleet:
         urls = [f"{fleet.url('portal')}k{i}/" for i in range(args.portal)]
         print(json.dumps({"urls": urls + [fleet.url(s.name) for s in sites]}), flush=True)

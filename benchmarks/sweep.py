@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.service.jobs import _sweep_into_store
@@ -58,9 +60,7 @@ async def sweep(targets: list[Target], options: SweepOptions, store: Store | Non
     return done
 
 
-def time_now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
+def time_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -78,6 +78,11 @@ def main() -> None:
     parser.add_argument("--retry-pause", type=float, default=2.0)
     parser.add_argument("--portal", type=int, default=0,
                         help="this many sites are pages of one shared portal host")
+    parser.add_argument("--sweeps", type=int, default=1,
+                        help="sweep the same fleet this many times (the store's previous "
+                             "findings and the http cache carry over)")
+    parser.add_argument("--no-http-cache", dest="http_cache", action="store_false",
+                        help="no conditional requests across sweeps")
     parser.add_argument("--no-store", action="store_true", help="skip the SQLite writes")
     parser.add_argument("--checks", default="",
                         help="comma-separated checks to run (default: all registered)")
@@ -102,20 +107,30 @@ def main() -> None:
     if not args.no_store:
         store = Store.open(f"sqlite:///{tmp.name}/bench.db")
         store.sync_targets(targets, time_now())
-    state = {"max": 0.0}
-    cpu0, wall0 = cpu_seconds(), time.perf_counter()
-    done = asyncio.run(sweep(targets, options, store, state))
-    wall = time.perf_counter() - wall0
-    cpu = cpu_seconds() - cpu0
+    if args.http_cache and "http_cache_dir" in SweepOptions.__dataclass_fields__:
+        options = replace(options, http_cache_dir=f"{tmp.name}/http-cache")
+    for number in range(1, args.sweeps + 1):
+        state = {"max": 0.0}
+        cpu0, wall0 = cpu_seconds(), time.perf_counter()
+        done = asyncio.run(sweep(targets, options, store, state))
+        wall = time.perf_counter() - wall0
+        cpu = cpu_seconds() - cpu0
+        if args.sweeps > 1:
+            print(f"== sweep {number} of {args.sweeps}")
+        report(args, done, wall, cpu, state)
     server.stdin.close()  # type: ignore[union-attr]
     server.wait(timeout=60)
 
+
+def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
+           state: dict[str, float]) -> None:
     hang_share = 0.05
     hold = (1 - hang_share) * 0.5 + hang_share * (2 * args.timeout + args.retry_pause)
     ideal = args.n * hold / args.concurrency + args.timeout
     peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    print(f"sites            {done} of {args.n} (concurrency {args.concurrency}, "
+    print(f"sites            {done} of {args.n} (portal {args.portal}, "
+          f"concurrency {args.concurrency}, "
           f"timeout {args.timeout} s, store {'off' if args.no_store else 'SQLite'}, "
           f"checks {args.checks or 'all'})")
     print(f"wall             {wall:.1f} s   (latency-bound ideal {ideal:.1f} s, "
