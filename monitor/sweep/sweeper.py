@@ -45,6 +45,7 @@ from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Sn
 from monitor.sweep.assets import SharedAssets
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.sweep.fetch import FetchConfig, fetch, host_of, new_client, ssl_context_for
+from monitor.sweep.gate import CheckGate
 from monitor.sweep.meter import Meter
 from monitor.sweep.shards import run_sharded
 from monitor.sweep.validators import Validators
@@ -156,6 +157,7 @@ class Sweeper:
         self.meter = Meter(self.stats)
         self._assets = SharedAssets((), self.meter)  # per run: knows which hosts are shared
         self._validators = Validators(options.http_cache_dir, self.meter)
+        self._gate = CheckGate()
         self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(options.per_host))
         self._slots = asyncio.Semaphore(options.concurrency)
@@ -247,7 +249,7 @@ class Sweeper:
         else:
             outcomes = []
             for check in self._checks:
-                await asyncio.sleep(0)  # let sockets and timers run between checks
+                await self._gate.turn()  # sockets and timers run between checks (gate.py)
                 with self.meter.cpu(check.name):
                     outcomes += checks.run_checks(snapshot, self.options.check_options, (check,))
         return SiteResult(target.code, target.url, snapshot.taken_at, snapshot.attempts,
@@ -281,7 +283,7 @@ class Sweeper:
         for _round in range(self.options.max_plan_rounds):
             if budget <= 0 or time.monotonic() >= deadline:
                 return
-            await asyncio.sleep(0)
+            await self._gate.turn()
             if _bytes_of(snapshot) > INLINE_BYTES:
                 wanted = await self._off_loop(_plan_named, snapshot, self._names)
             else:
