@@ -5,6 +5,7 @@ the real `monitor check` command and reads what the store kept."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -210,3 +211,28 @@ def test_a_changed_feed_is_read_again_and_without_a_cache_nothing_is_conditional
     assert "if-none-match" not in feeds[2].headers  # cache off: a plain request
     dates = [f["freshness"]["last_update"] for f in judged(sqlite_url, "uji")]
     assert dates == ["2026-11-20", "2026-11-25", "2026-11-25"]
+
+
+def test_a_304_whose_kept_body_changed_is_asked_again_plainly(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
+    write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path,
+) -> None:
+    feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
+    fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
+                                             "/style.css": Page(body=CSS)})])
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
+            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
+             "url": fleet.url("uji")}]
+    targets = write_targets(rows)
+    cache = tmp_path / "http-cache"
+    env = {"MONITOR_HTTP_CACHE_DIR": str(cache)}
+    run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
+    bodies = list(cache.glob("*.body"))
+    assert bodies  # the feed was kept
+    for body in bodies:  # as if another sweep process rewrote it meanwhile
+        body.write_bytes(zlib.compress(b"<rss></rss>"))
+    run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
+
+    assert feed_route.answers == [200, 304, 200]
+    dates = [f["freshness"]["last_update"] for f in judged(sqlite_url, "uji")]
+    assert dates == ["2026-11-20", "2026-11-20"]

@@ -301,12 +301,16 @@ class Sweeper:
                 budget -= 1
 
     async def _fetch_one(self, client: Any, request: Request, timeout: float) -> Fetched:
-        got = await fetch(client, request.url, timeout=timeout,
-                          max_bytes=min(request.max_bytes, self.options.max_bytes),
-                          user_agent=request.user_agent,
-                          headers=self._validators.headers_for(request))
-        self.meter.fetched(got)
-        return self._validators.settle(request, got)
+        deadline = time.monotonic() + timeout
+
+        async def get(headers: dict[str, str]) -> Fetched:
+            got = await fetch(client, request.url, timeout=deadline - time.monotonic(),
+                              max_bytes=min(request.max_bytes, self.options.max_bytes),
+                              user_agent=request.user_agent, headers=headers)
+            self.meter.fetched(got)
+            return got
+
+        return await self._validators.fetch(request, get)  # conditional across sweeps
 
 
 def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],

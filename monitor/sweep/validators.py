@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import zlib
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_KEPT_BYTES = 2_000_000  # the extra requests' own cap: freshness sources, stylesheets
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "link", "content-language")
+Getter = Callable[[dict[str, str]], Awaitable[Fetched]]  # extra request headers -> answer
 
 
 class Validators:
@@ -49,6 +51,16 @@ class Validators:
             except OSError as exc:
                 log.warning("http cache %s unusable, conditional requests off: %s", folder, exc)
                 self._folder = None
+
+    async def fetch(self, request: Request, get: Getter) -> Fetched:
+        """``request`` fetched by ``get(headers)``, conditionally when an answer is kept. A
+        304 whose kept body cannot be read back (removed, or overwritten by another shard
+        meanwhile) is asked again without validators, so the checks never see an empty 304."""
+        conditional = self.headers_for(request)
+        got = self.settle(request, await get(conditional))
+        if conditional and got.status_code == 304:
+            got = self.settle(request, await get({}))
+        return got
 
     def headers_for(self, request: Request) -> dict[str, str]:
         """The conditional headers for ``request``: empty when nothing usable is kept."""
