@@ -55,6 +55,7 @@ async def sweep(targets: list[Target], options: SweepOptions, store: Store | Non
         sweep_id = store.begin_sweep(time_now(), len(targets), {})
         up, down, no_site = await _sweep_into_store(store, sweep_id, targets, sweeper, None)
         done = up + down + no_site
+        state["down"] = down  # 5% never answer; more means sites timed out because of us
     state["max"] = sweeper.stats["max_stall_ms"] / 1000  # the sweep's own probe(s)
     state.update(sweeper.stats)
     return done
@@ -137,6 +138,8 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
           f"ratio {wall / ideal:.2f})")
     print(f"throughput       {done / wall:.0f} sites/s")
     print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers)")
+    if "down" in state:
+        print(f"down             {state['down']:.0f} sites ({args.n * 0.05:.0f} never answer)")
     print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard)")
     print(f"peak memory      {peak_mb:.0f} MB (largest process)")
     print(f"cores            {os.cpu_count()}")
