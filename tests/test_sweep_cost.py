@@ -236,3 +236,37 @@ def test_a_304_whose_kept_body_changed_is_asked_again_plainly(
     assert feed_route.answers == [200, 304, 200]
     dates = [f["freshness"]["last_update"] for f in judged(sqlite_url, "uji")]
     assert dates == ["2026-11-20", "2026-11-20"]
+
+
+def test_robots_and_sitemap_are_asked_for_at_most_once_a_day(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
+    write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path,
+) -> None:
+    """A site without API or feed is dated by its sitemap (named in robots.txt); a second
+    sweep the same day reuses both without asking, and dates the site the same way."""
+    page = HOME.replace('<link rel="alternate" type="application/rss+xml" href="/feed/">', "")
+    sitemap = ("<?xml version='1.0'?>"
+               "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+               "<url><loc>/berita/1</loc><lastmod>2026-11-18</lastmod></url>"
+               "<url><loc>/berita/2</loc><lastmod>2026-11-21</lastmod></url></urlset>")
+    fleet = fleet_factory([FleetSite("uji", {"/": Page(body=page), "/style.css": Page(body=CSS)})])
+    site = fleet.sites["uji"]
+    site.routes["/robots.txt"] = Page(body=f"Sitemap: {fleet.url('uji')}sitemap-peta.xml\n",
+                                      content_type="text/plain")
+    site.routes["/sitemap-peta.xml"] = Page(body=sitemap, content_type="application/xml")
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
+            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
+             "url": fleet.url("uji")}]
+    targets = write_targets(rows)
+    env = {"MONITOR_HTTP_CACHE_DIR": str(tmp_path / "http-cache")}
+    for _sweep in range(2):
+        result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
+        assert result.code == 0, result  # type: ignore[attr-defined]
+
+    paths = [r.path for r in site.requests]
+    assert paths.count("/") >= 2  # the home page is fetched in full every sweep
+    assert paths.count("/robots.txt") == 1
+    assert paths.count("/sitemap-peta.xml") == 1
+    found = [f["freshness"] for f in judged(sqlite_url, "uji")]
+    assert [f["last_update"] for f in found] == ["2026-11-21", "2026-11-21"]
+    assert [f["last_update_source"] for f in found] == ["sitemap", "sitemap"]

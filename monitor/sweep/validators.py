@@ -14,6 +14,8 @@ usable with its own body beside it. One entry per URL (and User-Agent): ``<sha1>
 atomically, so shard processes and an interrupted sweep never leave a half-written pair
 that is used. A broken or missing entry just means a normal request. Home pages are not
 conditional: the checks need them fresh and most are generated per request anyway.
+robots.txt and sitemaps, asked for only when the API and feed did not date the site, are
+reused without any request for a day after they were fetched.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ import hashlib
 import json
 import logging
 import os
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from monitor.core.snapshot import Fetched, Request
 from monitor.sweep.meter import Meter
@@ -35,6 +40,7 @@ from monitor.sweep.meter import Meter
 log = logging.getLogger(__name__)
 
 MAX_KEPT_BYTES = 2_000_000  # the extra requests' own cap: freshness sources, stylesheets
+DAILY_S = 24 * 3600
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "link", "content-language")
 Getter = Callable[[dict[str, str]], Awaitable[Fetched]]  # extra request headers -> answer
 
@@ -56,11 +62,28 @@ class Validators:
         """``request`` fetched by ``get(headers)``, conditionally when an answer is kept. A
         304 whose kept body cannot be read back (removed, or overwritten by another shard
         meanwhile) is asked again without validators, so the checks never see an empty 304."""
+        if (kept := self._kept_today(request)) is not None:
+            return kept
         conditional = self.headers_for(request)
         got = self.settle(request, await get(conditional))
         if conditional and got.status_code == 304:
             got = self.settle(request, await get({}))
         return got
+
+    def _kept_today(self, request: Request) -> Fetched | None:
+        """robots.txt and sitemaps are asked for at most once a day: they only matter when
+        the cheaper sources did not date the site, and a sweep run again the same day (a
+        re-check after a fix) would otherwise fetch them again."""
+        if not _daily(request.url):
+            return None
+        entry = self._entry(request)
+        if entry is None or not 0 <= time.time() - float(entry.get("kept_at", 0)) < DAILY_S:
+            return None
+        kept = self._from_entry(request, entry, Fetched(url=request.url, elapsed_ms=0.0,
+                                                        started_at=datetime.now(UTC)))
+        if kept is not None and self._meter is not None:
+            self._meter.count("kept_today")
+        return kept
 
     def headers_for(self, request: Request) -> dict[str, str]:
         """The conditional headers for ``request``: empty when nothing usable is kept."""
@@ -81,7 +104,8 @@ class Validators:
         if got.status_code == 304:
             return self._reuse(request, got)
         if got.status_code == 200 and len(got.body) <= MAX_KEPT_BYTES and (
-                got.headers.get("etag") or got.headers.get("last-modified")):
+                got.headers.get("etag") or got.headers.get("last-modified")
+                or _daily(request.url)):
             self._keep(request, got)
         return got
 
@@ -108,15 +132,22 @@ class Validators:
         entry = self._entry(request)
         if entry is None:  # a 304 we did not ask for (or the entry vanished): keep as is
             return got
+        kept = self._from_entry(request, entry, got)
+        if kept is None:
+            return got
+        if self._meter is not None:
+            self._meter.count("not_modified")
+        return kept
+
+    def _from_entry(self, request: Request, entry: dict[str, Any],
+                    got: Fetched) -> Fetched | None:
         _meta_path, body_path = self._paths(request)
         try:
             body = zlib.decompress(body_path.read_bytes())
         except (OSError, zlib.error):
-            return got
+            return None
         if hashlib.sha256(body).hexdigest() != entry.get("sha256"):
-            return got  # the body file is from another version of this entry
-        if self._meter is not None:
-            self._meter.count("not_modified")
+            return None  # the body file is from another version of this entry
         headers = dict(entry.get("headers") or {})
         # RFC 9111 section 4.3.4: a 304 updates the kept validators; its other fields (a
         # default Content-Type some servers add to a 304) must not relabel the kept body
@@ -134,12 +165,18 @@ class Validators:
             "final_url": got.final_url,
             "headers": {k: got.headers[k] for k in KEPT_HEADERS if k in got.headers},
             "sha256": hashlib.sha256(got.body).hexdigest(),
+            "kept_at": time.time(),
         }
         try:
             _write_atomic(body_path, zlib.compress(got.body, 1))
             _write_atomic(meta_path, json.dumps(entry).encode("utf-8"))
         except OSError as exc:
             log.warning("http cache: cannot keep %s: %s", request.url, exc)
+
+
+def _daily(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path == "/robots.txt" or ("sitemap" in path and path.endswith(".xml"))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
