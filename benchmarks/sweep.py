@@ -139,7 +139,8 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
     print(f"throughput       {done / wall:.0f} sites/s")
     print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers)")
     if "down" in state:
-        print(f"down             {state['down']:.0f} sites ({args.n * 0.05:.0f} never answer)")
+        print(f"down             {state['down']:.0f} sites (about "
+              f"{(args.n - args.portal) * 0.05:.0f} never answer)")
     print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard)")
     print(f"peak memory      {peak_mb:.0f} MB (largest process)")
     print(f"cores            {os.cpu_count()}")
