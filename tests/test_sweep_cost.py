@@ -213,7 +213,7 @@ def test_a_changed_feed_is_read_again_and_without_a_cache_nothing_is_conditional
     assert dates == ["2026-11-20", "2026-11-25", "2026-11-25"]
 
 
-def test_a_304_whose_kept_body_changed_is_asked_again_plainly(
+def test_a_304_whose_kept_body_is_damaged_is_asked_again_plainly(
     fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
     write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path,
 ) -> None:
@@ -227,10 +227,11 @@ def test_a_304_whose_kept_body_changed_is_asked_again_plainly(
     cache = tmp_path / "http-cache"
     env = {"MONITOR_HTTP_CACHE_DIR": str(cache)}
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
-    bodies = list(cache.glob("*.body"))
-    assert bodies  # the feed was kept
-    for body in bodies:  # as if another sweep process rewrote it meanwhile
-        body.write_bytes(zlib.compress(b"<rss></rss>"))
+    kept = list(cache.glob("*.kept"))
+    assert kept  # the feed was kept
+    for path in kept:  # damaged on disk: the body no longer matches its recorded digest
+        meta, _, _body = path.read_bytes().partition(b"\n")
+        path.write_bytes(meta + b"\n" + zlib.compress(b"<rss></rss>"))
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
 
     assert feed_route.answers == [200, 304, 200]
