@@ -7,9 +7,11 @@ the shared kelurahan portal is not hammered), then a global slot (``concurrency`
 2. one retry after ``retry_pause`` for ``connect``, ``timeout`` and 5xx, with a fresh
    deadline, so one lost packet does not mark a kecamatan down (both attempts recorded);
 3. the extra URLs checks ask for (``checks.plan``), within what is left of the successful
-   attempt's deadline and at most ``max_extra`` of them;
-4. the checks, on the event loop, one check per loop step (``asyncio.sleep(0)`` between
-   them) so timers and sockets are served between checks. Not in a thread: measured here, a
+   attempt's deadline and at most ``max_extra`` of them; one fetch per sweep of a URL several
+   sites share (``assets.py``), conditionally across sweeps (``validators.py``);
+4. the checks, on the event loop, one check per task step, and no more checks in one loop
+   step than fit in 20 ms (``gate.py``), so timers and sockets are served between checks.
+   Not in a thread: measured here, a
    CPU-bound thread beside the loop doubles the CPU per site at 500 connections (every
    syscall of the loop thread then waits for the GIL: the convoy effect) and stalls the loop
    for over a second. Checks parse with lxml (~1 ms for a 120 KB page) to stay cheap.
