@@ -31,6 +31,7 @@ class CheckGate:
         self._turns = 0  # turns taken in the current loop step
         self._per_turn = 0.002  # running average of a turn's length (s)
         self._line: deque[asyncio.Future[None]] = deque()
+        self._armed = False  # a _new_step is scheduled
 
     def _full(self) -> bool:
         return self._started is not None and time.perf_counter() - self._started >= self._slice
@@ -38,35 +39,44 @@ class CheckGate:
     async def turn(self) -> None:
         """Yield to the loop, then wait until a loop step has room for one more check."""
         await asyncio.sleep(0)
-        if self._full() or self._line:
+        woken = False
+        while self._full() or (self._line and not woken):
             future = asyncio.get_running_loop().create_future()
-            self._line.append(future)
+            if woken:  # woken but the step filled up first: keep our place in line
+                self._line.appendleft(future)
+            else:
+                self._line.append(future)
             try:
                 await future
             except asyncio.CancelledError:
                 if future in self._line:
                     self._line.remove(future)
                 raise
+            woken = True
         if self._started is None:
             self._started = time.perf_counter()
             self._turns = 0
-            # call_soon runs in the next loop step: the callbacks ready now are this step's
-            asyncio.get_running_loop().call_soon(self._new_step)
+            self._arm()
         self._turns += 1
 
+    def _arm(self) -> None:
+        """Run ``_new_step`` once in the next loop step (call_soon: the callbacks ready now
+        belong to this step)."""
+        if not self._armed:
+            self._armed = True
+            asyncio.get_running_loop().call_soon(self._new_step)
+
     def _new_step(self) -> None:
-        assert self._started is not None
-        if self._turns:
+        self._armed = False
+        if self._started is not None and self._turns:
             took = (time.perf_counter() - self._started) / self._turns
             self._per_turn = 0.8 * self._per_turn + 0.2 * took
-        self._started = None
+        self._started = None  # the first turn of the coming step starts its slice
         for _ in range(max(1, int(self._slice / max(self._per_turn, 1e-4)))):
             if not self._line:
                 break
             future = self._line.popleft()
             if not future.done():
                 future.set_result(None)
-        if self._line:  # nobody may start a turn this step: wake the next ones later
-            self._started = time.perf_counter()
-            self._turns = 0
-            asyncio.get_running_loop().call_soon(self._new_step)
+        if self._line:
+            self._arm()
