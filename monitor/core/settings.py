@@ -194,6 +194,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db_retry", "30",
             "Seconds a sweep keeps retrying a lost database connection (e.g. a PostgreSQL "
             "restart) before it gives up.", float, min=0, max=3600),
+    # sweep cost (monitor.sweep.validators)
+    Setting("http_cache_dir", "http-cache",
+            "Folder keeping feeds, sitemaps, API answers and stylesheets with their ETag/"
+            "Last-Modified, so the next sweep asks only if they changed; empty: off."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -265,6 +269,7 @@ class Config:
     stall_timeout: float
     offloop_timeout: float
     db_retry: float
+    http_cache_dir: str
 
     values: Mapping[str, Any]
     sources: Mapping[str, str]

@@ -1,7 +1,8 @@
 """Spread a large sweep over processes: one event loop per core.
 
-Measured on the 2-core development machine: httpx costs ~2.4 ms of CPU per site fetched, so one event loop saturates
-one core at ~400 sites/s and the second core idles. For a large fleet the targets are split
+Measured on the 2-core development machine: httpx costs ~2.4 ms of CPU per site fetched, so
+one event loop saturates one core at ~400 sites/s and the second core idles. For a large
+fleet the targets are split
 into shards by host (a host never spans two shards, so the per-host connection limit still
 holds), each shard runs its own Sweeper in a spawned process, and results stream back to the
 parent over a pipe each. Pipes, not multiprocessing.Queue: a Queue pickles in a feeder
@@ -29,6 +30,7 @@ from typing import Any
 
 from monitor.core.snapshot import PreviousFinding
 from monitor.sweep.fetch import host_of
+from monitor.sweep.meter import merge
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
@@ -91,7 +93,7 @@ async def run_sharded(
                 if kind == "done":
                     pipes.remove(conn)
                     for key, value in payload.items():
-                        stats[key] = max(stats.get(key, 0.0), value)
+                        merge(stats, key, value)
                 else:
                     waiting[id(conn)].pop(payload.code, None)
                     yield payload
