@@ -2,7 +2,10 @@
 counted against the sweep. Prints one JSON line {"urls": [...]} when ready, then serves until
 stdin closes.
 
-    python benchmarks/fleet_server.py N [--hang-share 0.05] [--seed 1]
+    python benchmarks/fleet_server.py N [--hang-share 0.05] [--seed 1] [--portal P]
+
+``--portal P``: P of the N sites are kelurahan pages on one shared portal host (as the city's
+126 are), linking the portal's one stylesheet and feed.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import json
 import random
 import resource
 import sys
+import zlib
+from collections.abc import Callable
 
-from monitor.demo.fleet import Fleet, FleetSite, Page
+from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page, Route
 
 # A page shaped like a kelurahan WordPress home page (~35 KB): header date widget, posts with
 # dates, sidebar, footer, a stylesheet link. Checks do realistic work on it.
@@ -43,11 +48,25 @@ def page_html() -> str:
 <footer>&copy; 2026 Kelurahan Contoh</footer></body></html>"""
 
 
+def conditional(body: str, content_type: str, delay: float) -> Callable[[FleetRequest], Page]:
+    """Answer 304 to a request carrying this body's ETag, as web servers do for static
+    files (the sweep's conditional requests, monitor.sweep.validators)."""
+    etag = f'"{zlib.crc32(body.encode()):08x}"'
+
+    def route(request: FleetRequest) -> Page:
+        if request.headers.get("if-none-match") == etag:
+            return Page(status=304, headers={"ETag": etag}, delay=delay)
+        return Page(body=body, content_type=content_type, headers={"ETag": etag}, delay=delay)
+
+    return route
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int)
     parser.add_argument("--hang-share", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--portal", type=int, default=0)
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -56,18 +75,23 @@ def main() -> None:
     css = "body{margin:0;font-size:16px}@media (max-width:600px){main{padding:4px}}"
     feed = FEED
     sites = []
-    for i in range(args.n):
+    portal = FleetSite("portal", {
+        "/feed/": conditional(feed, "application/rss+xml", 0.5),
+        "/style.css": conditional(css, "text/css", 0.5)})
+    for i in range(args.portal):
+        portal.routes[f"/k{i}/"] = Page(body=body, delay=rng.uniform(0.2, 0.8))
+    for i in range(args.n - args.portal):
         if rng.random() < args.hang_share:
-            routes = {"/": Page(hang=True)}
+            routes: dict[str, Route] = {"/": Page(hang=True)}
         else:
             delay = rng.uniform(0.2, 0.8)
             routes = {"/": Page(body=body, delay=delay),
-                      "/feed/": Page(body=feed, content_type="application/rss+xml",
-                                     delay=delay),
-                      "/style.css": Page(body=css, content_type="text/css", delay=delay)}
-        sites.append(FleetSite(f"s{i}", routes))  # type: ignore[arg-type]
-    with Fleet(sites) as fleet:
-        print(json.dumps({"urls": [fleet.url(s.name) for s in sites]}), flush=True)
+                      "/feed/": conditional(feed, "application/rss+xml", delay),
+                      "/style.css": conditional(css, "text/css", delay)}
+        sites.append(FleetSite(f"s{i}", routes))
+    with Fleet([portal, *sites]) as fleet:
+        urls = [f"{fleet.url('portal')}k{i}/" for i in range(args.portal)]
+        print(json.dumps({"urls": urls + [fleet.url(s.name) for s in sites]}), flush=True)
         sys.stdin.read()
 
 

@@ -1,11 +1,15 @@
 """Sweep a simulated fleet of N sites and print throughput, CPU per site, the longest
-event-loop stall and peak memory.
+event-loop stall, peak memory, requests per site and where the CPU went.
 
     python benchmarks/sweep.py [--n 1000] [--concurrency 500] [--timeout 5] [--no-store]
 
 Each site answers after 200-800 ms; 5% never answer. The latency-bound ideal is
 N x (mean time a site holds a slot) / concurrency + the deadline, where a never-answering
 site holds its slot for 2 x timeout + retry pause (one retry).
+
+The breakdown: parse, plan and each check are measured around their own code (monitor.sweep.
+meter); store is the SQLite writes; "HTTP + event loop" is the rest of the CPU (every
+process: sweep, shards, big-page worker), which is mostly httpx/httpcore per request.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.service.jobs import _sweep_into_store
 from monitor.store import Store
+from monitor.sweep.meter import COUNT, CPU
 from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
@@ -32,6 +39,14 @@ HERE = Path(__file__).resolve().parent
 async def sweep(targets: list[Target], options: SweepOptions, store: Store | None,
                 state: dict[str, float]) -> int:
     sweeper = Sweeper(options)
+    if store is not None:
+        save_rows = store.save_rows
+
+        def timed_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+            with sweeper.meter.cpu("store"):
+                return save_rows(*args, **kwargs)
+
+        store.save_rows = timed_save  # type: ignore[method-assign]
     done = 0
     if store is None:
         async for _ in sweeper.run(targets):
@@ -40,13 +55,13 @@ async def sweep(targets: list[Target], options: SweepOptions, store: Store | Non
         sweep_id = store.begin_sweep(time_now(), len(targets), {})
         up, down, no_site = await _sweep_into_store(store, sweep_id, targets, sweeper, None)
         done = up + down + no_site
+        state["down"] = down  # 5% never answer; more means sites timed out because of us
     state["max"] = sweeper.stats["max_stall_ms"] / 1000  # the sweep's own probe(s)
+    state.update(sweeper.stats)
     return done
 
 
-def time_now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
+def time_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -62,6 +77,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--retry-pause", type=float, default=2.0)
+    parser.add_argument("--portal", type=int, default=0,
+                        help="this many sites are pages of one shared portal host")
+    parser.add_argument("--sweeps", type=int, default=1,
+                        help="sweep the same fleet this many times (the store's previous "
+                             "findings and the http cache carry over)")
+    parser.add_argument("--no-http-cache", dest="http_cache", action="store_false",
+                        help="no conditional requests across sweeps")
     parser.add_argument("--no-store", action="store_true", help="skip the SQLite writes")
     parser.add_argument("--checks", default="",
                         help="comma-separated checks to run (default: all registered)")
@@ -71,7 +93,8 @@ def main() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
-    server = subprocess.Popen([sys.executable, str(HERE / "fleet_server.py"), str(args.n)],
+    server = subprocess.Popen([sys.executable, str(HERE / "fleet_server.py"), str(args.n),
+                               "--portal", str(args.portal)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     urls = json.loads(server.stdout.readline())["urls"]
@@ -85,29 +108,58 @@ def main() -> None:
     if not args.no_store:
         store = Store.open(f"sqlite:///{tmp.name}/bench.db")
         store.sync_targets(targets, time_now())
-    state = {"max": 0.0}
-    cpu0, wall0 = cpu_seconds(), time.perf_counter()
-    done = asyncio.run(sweep(targets, options, store, state))
-    wall = time.perf_counter() - wall0
-    cpu = cpu_seconds() - cpu0
+    if args.http_cache and "http_cache_dir" in SweepOptions.__dataclass_fields__:
+        options = replace(options, http_cache_dir=f"{tmp.name}/http-cache")
+    for number in range(1, args.sweeps + 1):
+        state = {"max": 0.0}
+        cpu0, wall0 = cpu_seconds(), time.perf_counter()
+        done = asyncio.run(sweep(targets, options, store, state))
+        wall = time.perf_counter() - wall0
+        cpu = cpu_seconds() - cpu0
+        if args.sweeps > 1:
+            print(f"== sweep {number} of {args.sweeps}")
+        report(args, done, wall, cpu, state)
     server.stdin.close()  # type: ignore[union-attr]
     server.wait(timeout=60)
 
+
+def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
+           state: dict[str, float]) -> None:
     hang_share = 0.05
     hold = (1 - hang_share) * 0.5 + hang_share * (2 * args.timeout + args.retry_pause)
     ideal = args.n * hold / args.concurrency + args.timeout
     peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    print(f"sites            {done} of {args.n} (concurrency {args.concurrency}, "
+    print(f"sites            {done} of {args.n} (portal {args.portal}, "
+          f"concurrency {args.concurrency}, "
           f"timeout {args.timeout} s, store {'off' if args.no_store else 'SQLite'}, "
           f"checks {args.checks or 'all'})")
     print(f"wall             {wall:.1f} s   (latency-bound ideal {ideal:.1f} s, "
           f"ratio {wall / ideal:.2f})")
     print(f"throughput       {done / wall:.0f} sites/s")
     print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers)")
+    if "down" in state:
+        print(f"down             {state['down']:.0f} sites (about "
+              f"{(args.n - args.portal) * 0.05:.0f} never answer)")
     print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard)")
     print(f"peak memory      {peak_mb:.0f} MB (largest process)")
     print(f"cores            {os.cpu_count()}")
+    print_breakdown(state, cpu * 1000, done)
+
+
+def print_breakdown(stats: dict[str, float], cpu_ms: float, sites: int) -> None:
+    requests = stats.get(COUNT + "requests", 0.0)
+    print(f"requests         {requests:.0f} ({requests / max(sites, 1):.2f} per site, "
+          f"{cpu_ms / max(requests, 1):.2f} ms CPU per request, all stages included)")
+    for key, value in sorted(stats.items()):
+        if key.startswith(COUNT) and key != COUNT + "requests":
+            print(f"  {key[len(COUNT):]:<15}{value:.0f}")
+    stages = {k[len(CPU):]: v for k, v in stats.items() if k.startswith(CPU)}
+    rest = cpu_ms - sum(stages.values())
+    print("CPU per site by stage (ms)")
+    for name, value in [*sorted(stages.items(), key=lambda kv: -kv[1]),
+                        ("HTTP + event loop (rest)", rest)]:
+        print(f"  {name:<26}{value / max(sites, 1):6.2f}  ({100 * value / max(cpu_ms, 1):4.1f}%)")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ def sweep_and_export(fleet: Fleet, folder: Path, *, timeout: float, concurrency:
     targets = write_fleet_targets(fleet, folder / "targets.csv")
     db = f"sqlite:///{folder / 'm.db'}"
     out = folder / "export.json"
+    # kept answers belong to this test's folder, never to another run's (sweep/validators.py)
+    env = {"MONITOR_HTTP_CACHE_DIR": str(folder / "http-cache"), **env}
     with environment(env):
         main(["check", "--targets", str(targets), "--db", db, "--timeout", str(timeout),
               "--concurrency", str(concurrency)])

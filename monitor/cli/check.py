@@ -44,6 +44,7 @@ def sweep_options(config: Config, timeout: float | None, concurrency: int | None
         ca_bundle=config.ca_bundle,
         # absolute, so `monitor report` finds the screenshots from any working directory
         screenshots_dir=str(Path(config.screenshots_dir).resolve()),
+        http_cache_dir=str(Path(config.http_cache_dir).resolve()) if config.http_cache_dir else "",
         check_options=dict(config.values),
     )
 

@@ -194,6 +194,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db_retry", "30",
             "Seconds a sweep keeps retrying a lost database connection (e.g. a PostgreSQL "
             "restart) before it gives up.", float, min=0, max=3600),
+    # sweep cost (monitor.sweep.validators)
+    Setting("http_cache_dir", "http-cache",
+            "Folder keeping feeds, sitemaps, API answers and stylesheets with their ETag/"
+            "Last-Modified, so the next sweep asks only if they changed; empty: off."),
     # reports and email (readers: camat on a phone, offices filing PDFs)
     Setting("report_pdf", "true",
             "Also print every report as an A4 PDF with Chromium (when installed).", bool),
@@ -279,6 +283,7 @@ class Config:
     stall_timeout: float
     offloop_timeout: float
     db_retry: float
+    http_cache_dir: str
     report_pdf: bool
     mail_reply_to: str
     contact_desk: str

@@ -101,8 +101,7 @@ class Fetched:
 
         Read-only: a check that needs to change the tree must deep-copy it first. lxml is
         used, not BeautifulSoup, because parsing a 120 KB page costs ~1.3 ms vs ~15 ms
-        (measured on the development machine). An empty or unparseable body gives an empty
-        <html>."""
+        (measured here). An empty or unparseable body gives an empty <html>."""
         import lxml.html
         from lxml import etree
 

@@ -113,8 +113,8 @@ def new_client(
     public: PublicTest = is_public,
 ) -> httpx.AsyncClient:
     """A small client per site: one shared client's pool bookkeeping collapses past ~50
-    connections (measured on the development machine), while per-site clients with a shared
-    SSL context cost ~0.6 ms each. ``resolver``: connect where it says instead of asking DNS.
+    connections (measured here), while per-site clients with a shared SSL context
+    cost ~0.6 ms each. ``resolver``: connect where it says instead of asking DNS.
     ``public``: which addresses count as the internet (tests simulate one on loopback)."""
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
     transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, trust_env=False)

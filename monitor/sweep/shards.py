@@ -2,13 +2,13 @@
 
 Measured on the 2-core development machine: httpx costs ~2.4 ms of CPU per site fetched, so
 one event loop saturates one core at ~400 sites/s and the second core idles. For a large
-fleet the targets are split into shards by host (a host never spans two shards, so the
-per-host connection limit still holds), each shard runs its own Sweeper in a spawned
-process, and results stream back to the parent over a pipe each. Pipes, not
-multiprocessing.Queue: a Queue pickles in a feeder thread, and any thread beside a busy
-event loop makes the loop's socket calls wait for the GIL (the convoy effect), which doubled
-the CPU per site here. Small fleets (the city's 147 areas) stay in one process: starting a
-process costs more than it saves.
+fleet the targets are split
+into shards by host (a host never spans two shards, so the per-host connection limit still
+holds), each shard runs its own Sweeper in a spawned process, and results stream back to the
+parent over a pipe each. Pipes, not multiprocessing.Queue: a Queue pickles in a feeder
+thread, and any thread beside a busy event loop makes the loop's socket calls wait for the
+GIL (the convoy effect), which doubled the CPU per site here. Small fleets (the city's 147
+areas) stay in one process: starting a process costs more than it saves.
 
 Shards are not daemonic: each owns a worker process for big pages (monitor.sweep.offloop),
 and a daemonic process may not have children. So the parent ends them itself, in a
@@ -30,6 +30,7 @@ from typing import Any
 
 from monitor.core.snapshot import PreviousFinding
 from monitor.sweep.fetch import host_of
+from monitor.sweep.meter import merge
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ async def run_sharded(
                 if kind == "done":
                     pipes.remove(conn)
                     for key, value in payload.items():
-                        stats[key] = max(stats.get(key, 0.0), value)
+                        merge(stats, key, value)
                 else:
                     waiting[id(conn)].pop(payload.code, None)
                     yield payload

@@ -8,9 +8,11 @@ the shared kelurahan portal is not hammered), then a global slot (``concurrency`
 2. one retry after ``retry_pause`` for ``connect``, ``timeout`` and 5xx, with a fresh
    deadline, so one lost packet does not mark a kecamatan down (both attempts recorded);
 3. the extra URLs checks ask for (``checks.plan``), within what is left of the successful
-   attempt's deadline and at most ``max_extra`` of them;
-4. the checks, on the event loop, one check per loop step (``asyncio.sleep(0)`` between
-   them) so timers and sockets are served between checks. Not in a thread: measured here, a
+   attempt's deadline and at most ``max_extra`` of them; one fetch per sweep of a URL several
+   sites share (``assets.py``), conditionally across sweeps (``validators.py``);
+4. the checks, on the event loop, one check per task step, and no more checks in one loop
+   step than fit in 20 ms (``gate.py``), so timers and sockets are served between checks.
+   Not in a thread: measured here, a
    CPU-bound thread beside the loop doubles the CPU per site at 500 connections (every
    syscall of the loop thread then waits for the GIL: the convoy effect) and stalls the loop
    for over a second. Checks parse with lxml (~1 ms for a 120 KB page) to stay cheap.
@@ -33,6 +35,7 @@ its slots. The sweep knows nothing about SQL; results go to ``on_result``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -50,6 +53,7 @@ from monitor.checks import CheckOutcome
 from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
 from monitor.sweep.address import PublicTest, is_public, trusting
+from monitor.sweep.assets import SharedAssets
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
 from monitor.sweep.fetch import (
     FetchConfig,
@@ -59,9 +63,12 @@ from monitor.sweep.fetch import (
     new_client,
     ssl_context_for,
 )
+from monitor.sweep.gate import CheckGate
 from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter
+from monitor.sweep.meter import Meter
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.shards import run_sharded
+from monitor.sweep.validators import Validators
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
@@ -93,6 +100,7 @@ class SweepOptions:
     only_checks: tuple[str, ...] = ()  # run just these checks (benchmarks); () = all
     browser: bool = False  # also audit each reachable home page in Chromium (monitor.sweep.browser)
     screenshots_dir: str = "screenshots"  # where the browser audit keeps phone screenshots
+    http_cache_dir: str = ""  # validators and bodies kept between sweeps; "" = off
     check_options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -183,6 +191,10 @@ class Sweeper:
                                         "offloop_failures": 0.0}
         self._limiter = RequestLimiter(options.concurrency, options.per_host)
         self._bodies = BodyBudget(options.inflight_bytes)
+        self.meter = Meter(self.stats)
+        self._assets = SharedAssets((), self.meter)  # per run: knows which hosts are shared
+        self._validators = Validators(options.http_cache_dir, self.meter)
+        self._gate = CheckGate()
         self._checks = tuple(c for c in checks.CHECKS
                              if not options.only_checks or c.name in options.only_checks)
         self._names = tuple(c.name for c in self._checks)
@@ -211,6 +223,7 @@ class Sweeper:
                 yield result
             return
         pending = deque(interleave_hosts(targets))
+        self._assets = SharedAssets((t.url for t in targets), self.meter)
         if self.options.browser:
             self._browser = SweepBrowser(self.options.screenshots_dir, sweep_stamp(self.clock()),
                                          self.options.timeout)
@@ -295,8 +308,9 @@ class Sweeper:
         if _bytes_of(snapshot) <= INLINE_BYTES:
             outcomes: list[CheckOutcome] = []
             for check in self._checks:
-                await asyncio.sleep(0)  # let sockets and timers run between checks
-                outcomes += checks.run_checks(snapshot, options, (check,))
+                await self._gate.turn()  # sockets and timers run between checks (gate.py)
+                with self.meter.cpu(check.name):
+                    outcomes += checks.run_checks(snapshot, options, (check,))
             return outcomes
         try:
             return await self._off_loop(_run_named, snapshot, dict(options),  # type: ignore[no-any-return]
@@ -329,6 +343,7 @@ class Sweeper:
                            max_bytes=self.options.max_bytes, lease=lease)
         snapshot.attempts.append(Attempt(started, home.error, home.status_code,
                                          home.elapsed_ms, home.error_detail))
+        self.meter.fetched(home)
         return home
 
     async def _fetch_extra(self, client: Any, snapshot: Snapshot, deadline: float,
@@ -338,7 +353,7 @@ class Sweeper:
         for _round in range(self.options.max_plan_rounds):
             if budget <= 0 or time.monotonic() >= deadline:
                 return
-            await asyncio.sleep(0)
+            await self._gate.turn()
             if _bytes_of(snapshot) > INLINE_BYTES:
                 try:
                     wanted = await self._off_loop(_plan_named, snapshot, self._names)
@@ -346,7 +361,9 @@ class Sweeper:
                     log.warning("planning extras for %s failed: %s", snapshot.code, exc)
                     return
             else:
-                wanted = checks.plan(snapshot, self._checks)
+                self.meter.parse(snapshot)
+                with self.meter.cpu("plan"):
+                    wanted = checks.plan(snapshot, self._checks)
             if not wanted:
                 return
             hosts = _site_hosts(snapshot)
@@ -360,12 +377,29 @@ class Sweeper:
                         request.url, error="other",
                         error_detail="not fetched: not one of the site's own hosts")
                     continue
-                snapshot.extra[request.key] = await fetch(
-                    client, request.url, timeout=left,
-                    max_bytes=min(request.max_bytes, self.options.max_bytes),
-                    user_agent=request.user_agent, headers=dict(request.headers),
-                    follow=request.follow, hosts=hosts, lease=lease)
+                snapshot.extra[request.key] = await self._assets.get(
+                    request, deadline,
+                    functools.partial(self._fetch_one, client, request, hosts, lease))
                 budget -= 1
+
+    async def _fetch_one(self, client: Any, request: Request, hosts: list[str],
+                         lease: BodyLease, timeout: float) -> Fetched:
+        deadline = time.monotonic() + timeout
+
+        async def get(conditional: dict[str, str]) -> Fetched:
+            got = await fetch(client, request.url, timeout=deadline - time.monotonic(),
+                              max_bytes=min(request.max_bytes, self.options.max_bytes),
+                              user_agent=request.user_agent,
+                              headers={**dict(request.headers), **conditional},
+                              follow=request.follow, hosts=hosts, lease=lease)
+            self.meter.fetched(got)
+            return got
+
+        if request.headers or not request.follow:
+            # A visitor profile (content cloaking) must see what the site sends it now: a
+            # cached body would hide a redirect the site started since.
+            return await get({})
+        return await self._validators.fetch(request, get)  # conditional across sweeps
 
 
 def _site_hosts(snapshot: Snapshot) -> list[str]:

@@ -1,0 +1,63 @@
+"""Where a sweep's CPU goes: requests made, and CPU per stage (parse, plan, each check).
+
+The sweep is CPU-bound on a small machine, so the next person tuning it needs to see which
+stage costs what, not just the total. CPU is read with ``time.thread_time`` around the
+synchronous stages only (a coroutine's own CPU across an ``await`` cannot be separated from
+the other sites' work the loop did meanwhile); what is not measured here is HTTP and the
+event loop itself, which the benchmark reports as the rest of the process CPU.
+
+The figures live in the sweeper's ``stats`` dict under ``cpu_ms:<stage>`` and ``count:<what>``
+so shard processes hand them back with the stall figure; ``merge`` sums them across shards
+(a maximum, as for the stall, would hide half the work).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from monitor.core.snapshot import Fetched, Snapshot
+
+CPU = "cpu_ms:"
+COUNT = "count:"
+
+
+class Meter:
+    """Adds to ``stats`` in place; cheap enough (two clock reads) to stay on in production."""
+
+    def __init__(self, stats: dict[str, float]) -> None:
+        self.stats = stats
+
+    @contextmanager
+    def cpu(self, stage: str) -> Iterator[None]:
+        start = time.thread_time()
+        try:
+            yield
+        finally:
+            key = CPU + stage
+            self.stats[key] = self.stats.get(key, 0.0) + (time.thread_time() - start) * 1000
+
+    def parse(self, snapshot: Snapshot) -> None:
+        """Parse the home page now (a no-op once done) so its cost is counted apart from the
+        planning and checks that share the parsed tree."""
+        with self.cpu("parse"):
+            if snapshot.home is not None:
+                snapshot.home.document  # noqa: B018 - a cached property: this parses it
+
+    def count(self, what: str, n: int = 1) -> None:
+        key = COUNT + what
+        self.stats[key] = self.stats.get(key, 0.0) + n
+
+    def fetched(self, got: Fetched) -> None:
+        """One fetch is one request per hop: a redirect costs a round trip too."""
+        self.count("requests", 1 + len(got.redirects))
+
+
+def merge(stats: dict[str, float], key: str, value: float) -> None:
+    """Fold one shard's figure into the sweep's: stage costs and counts add up, the rest
+    (the longest stall) is the worst shard's."""
+    if key.startswith((CPU, COUNT)):
+        stats[key] = stats.get(key, 0.0) + value
+    else:
+        stats[key] = max(stats.get(key, 0.0), value)

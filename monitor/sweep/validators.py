@@ -1,0 +1,191 @@
+"""Conditional requests across sweeps: ask again only if it changed.
+
+Feeds, sitemaps, the WordPress API answer and stylesheets rarely change from one week to the
+next. When an answer came with an ``ETag`` or ``Last-Modified`` (RFC 9110 section 8.8), its
+validators and its body are kept in a folder; the next sweep sends ``If-None-Match`` /
+``If-Modified-Since`` (section 13.1), and a ``304 Not Modified`` (section 15.4.5) is replaced
+by the kept answer, so every check judges exactly the bytes it judged before while the site
+sends a few hundred bytes instead of the whole body.
+
+Why a folder and not the store: the body must be kept somewhere, results must not grow by a
+copy of every stylesheet each sweep (the store keeps every sweep), and a validator is only
+usable with its own body beside it. One file per URL (and User-Agent), ``<sha1>.kept``: a
+JSON line (validators, status, final URL, headers, the body's SHA-256) then the body (zlib),
+replaced atomically, so shard processes and an interrupted sweep never leave a half-written
+entry that is used. A broken or missing entry just means a normal request. Home pages are not
+conditional: the checks need them fresh and most are generated per request anyway.
+robots.txt and sitemaps, asked for only when the API and feed did not date the site, are
+reused without any request for a day after they were fetched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from monitor.core.snapshot import Fetched, Request
+from monitor.sweep.meter import Meter
+
+log = logging.getLogger(__name__)
+
+MAX_KEPT_BYTES = 2_000_000  # the extra requests' own cap: freshness sources, stylesheets
+DAILY_S = 24 * 3600
+KEPT_HEADERS = ("content-type", "etag", "last-modified", "link", "content-language")
+Getter = Callable[[dict[str, str]], Awaitable[Fetched]]  # extra request headers -> answer
+
+
+class Validators:
+    """The kept answers of one folder; ``folder == ""`` turns conditional requests off."""
+
+    def __init__(self, folder: str, meter: Meter | None = None) -> None:
+        self._folder = Path(folder) if folder else None
+        self._meter = meter
+        if self._folder is not None:
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                log.warning("http cache %s unusable, conditional requests off: %s", folder, exc)
+                self._folder = None
+
+    async def fetch(self, request: Request, get: Getter) -> Fetched:
+        """``request`` fetched by ``get(headers)``, conditionally when an answer is kept. A
+        304 whose kept body cannot be read back (removed, or overwritten by another shard
+        meanwhile) is asked again without validators, so the checks never see an empty 304."""
+        if (kept := self._kept_today(request)) is not None:
+            return kept
+        conditional = self.headers_for(request)
+        got = self.settle(request, await get(conditional))
+        if conditional and got.status_code == 304:
+            got = self.settle(request, await get({}))
+        return got
+
+    def _kept_today(self, request: Request) -> Fetched | None:
+        """robots.txt and sitemaps are asked for at most once a day: they only matter when
+        the cheaper sources did not date the site, and a sweep run again the same day (a
+        re-check after a fix) would otherwise fetch them again."""
+        if not _daily(request.url):
+            return None
+        entry = self._entry(request)
+        if entry is None or not 0 <= time.time() - float(entry.get("kept_at", 0)) < DAILY_S:
+            return None
+        kept = self._from_entry(entry, Fetched(url=request.url, elapsed_ms=0.0,
+                                               started_at=datetime.now(UTC)))
+        if kept is not None and self._meter is not None:
+            self._meter.count("kept_today")
+        return kept
+
+    def headers_for(self, request: Request) -> dict[str, str]:
+        """The conditional headers for ``request``: empty when nothing usable is kept."""
+        entry = self._entry(request)
+        if entry is None:
+            return {}
+        headers = {}
+        if entry.get("etag"):
+            headers["If-None-Match"] = str(entry["etag"])
+        if entry.get("last_modified"):
+            headers["If-Modified-Since"] = str(entry["last_modified"])
+        return headers
+
+    def settle(self, request: Request, got: Fetched) -> Fetched:
+        """A 304 becomes the kept answer; a fresh 200 with validators is kept for next time."""
+        if self._folder is None or got.error is not None:
+            return got
+        if got.status_code == 304:
+            return self._reuse(request, got)
+        if got.status_code == 200 and len(got.body) <= MAX_KEPT_BYTES and (
+                got.headers.get("etag") or got.headers.get("last-modified")
+                or _daily(request.url)):
+            self._keep(request, got)
+        return got
+
+    # -- the folder ----------------------------------------------------------------------
+    def _path(self, request: Request) -> Path:
+        assert self._folder is not None
+        name = hashlib.sha1(request.key.encode("utf-8"), usedforsecurity=False).hexdigest()
+        return self._folder / f"{name}.kept"
+
+    def _entry(self, request: Request) -> dict[str, Any] | None:
+        """The kept entry (its zlib body under ``"_body"``), or None."""
+        if self._folder is None:
+            return None
+        try:
+            meta, _, body = self._path(request).read_bytes().partition(b"\n")
+            entry = json.loads(meta)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != request.key:
+            return None
+        entry["_body"] = body
+        return entry
+
+    def _reuse(self, request: Request, got: Fetched) -> Fetched:
+        entry = self._entry(request)
+        if entry is None:  # a 304 we did not ask for (or the entry vanished): keep as is
+            return got
+        kept = self._from_entry(entry, got)
+        if kept is None:
+            return got
+        if self._meter is not None:
+            self._meter.count("not_modified")
+        return kept
+
+    @staticmethod
+    def _from_entry(entry: dict[str, Any], got: Fetched) -> Fetched | None:
+        try:
+            body = zlib.decompress(entry["_body"])
+        except zlib.error:
+            return None
+        if hashlib.sha256(body).hexdigest() != entry.get("sha256"):
+            return None  # damaged: never judge bytes the site did not send
+        headers = dict(entry.get("headers") or {})
+        # RFC 9111 section 4.3.4: a 304 updates the kept validators; its other fields (a
+        # default Content-Type some servers add to a 304) must not relabel the kept body
+        headers.update((k, got.headers[k]) for k in ("etag", "last-modified") if k in got.headers)
+        return replace(got, status_code=int(entry.get("status", 200)), body=body,
+                       headers=headers, final_url=got.final_url or entry.get("final_url"))
+
+    def _keep(self, request: Request, got: Fetched) -> None:
+        entry = {
+            "key": request.key,
+            "etag": got.headers.get("etag", ""),
+            "last_modified": got.headers.get("last-modified", ""),
+            "status": got.status_code,
+            "final_url": got.final_url,
+            "headers": {k: got.headers[k] for k in KEPT_HEADERS if k in got.headers},
+            "sha256": hashlib.sha256(got.body).hexdigest(),
+            "kept_at": time.time(),
+        }
+        data = json.dumps(entry).encode("utf-8") + b"\n" + zlib.compress(got.body, 1)
+        try:
+            _write_atomic(self._path(request), data)
+        except OSError as exc:
+            log.warning("http cache: cannot keep %s: %s", request.url, exc)
+
+
+def _daily(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path == "/robots.txt" or ("sitemap" in path and path.endswith(".xml"))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Readers see the old entry or the new one, never half of one (file syscalls are slow
+    in some VMs: one write and one rename per kept answer, measured ~0.3 ms)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
