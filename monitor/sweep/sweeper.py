@@ -41,7 +41,7 @@ import os
 import signal
 import ssl
 import time
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -68,12 +68,13 @@ from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter
 from monitor.sweep.meter import Meter
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.shards import run_sharded
+from monitor.sweep.spread import interleave_hosts as interleave_hosts
+from monitor.sweep.spread import retryable, site_hosts
 from monitor.sweep.validators import Validators
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
 
-RETRY_ERRORS = frozenset({"connect", "timeout"})
 SHARD_FROM = 500  # sites; below this one process is cheaper than spawning more
 STALL_PROBE_S = 0.01
 # Snapshots larger than this (home page + extras) are judged in a worker process. Typical
@@ -124,21 +125,6 @@ class SiteResult:
         return merged
 
 
-def interleave_hosts(targets: Sequence[Target]) -> list[Target]:
-    """Round-robin over hosts, so the 126 kelurahan of one shared portal do not queue up
-    at the front and hold every worker while waiting for their host's two slots."""
-    by_host: dict[str, deque[Target]] = defaultdict(deque)
-    for target in targets:
-        by_host[host_of(target.url) if target.url else ""].append(target)
-    queues = list(by_host.values())
-    order: list[Target] = []
-    while queues:
-        for queue in queues:
-            order.append(queue.popleft())
-        queues = [q for q in queues if q]
-    return order
-
-
 def _bytes_of(snapshot: Snapshot) -> int:
     home = len(snapshot.home.body) if snapshot.home is not None else 0
     return home + sum(len(f.body) for f in snapshot.extra.values())
@@ -163,12 +149,6 @@ def _run_named(snapshot: Snapshot, options: dict[str, Any],
 
 def _plan_named(snapshot: Snapshot, names: tuple[str, ...]) -> list[Request]:
     return checks.plan(snapshot, _by_name(names))
-
-
-def _retryable(home: Fetched) -> bool:
-    if home.error in RETRY_ERRORS:
-        return True
-    return home.error is None and home.status_code is not None and home.status_code >= 500
 
 
 class Sweeper:
@@ -329,7 +309,7 @@ class Sweeper:
         config = FetchConfig(opts.timeout, opts.max_bytes, opts.user_agent, self.ssl_context)
         async with new_client(config, self.ssl_context, self._resolver, self._public) as client:
             home = await self._attempt(client, snapshot, lease)
-            if _retryable(home):
+            if retryable(home):
                 await asyncio.sleep(opts.retry_pause)
                 home = await self._attempt(client, snapshot, lease)
             snapshot.home = home
@@ -366,7 +346,7 @@ class Sweeper:
                     wanted = checks.plan(snapshot, self._checks)
             if not wanted:
                 return
-            hosts = _site_hosts(snapshot)
+            hosts = site_hosts(snapshot)
             for request in wanted[:budget]:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -400,13 +380,6 @@ class Sweeper:
             # cached body would hide a redirect the site started since.
             return await get({})
         return await self._validators.fetch(request, get)  # conditional across sweeps
-
-
-def _site_hosts(snapshot: Snapshot) -> list[str]:
-    """The hosts the site itself uses: its address, and where its home page sent us."""
-    home = snapshot.home
-    urls = [snapshot.url] + ([u for _s, u in home.redirects] if home is not None else [])
-    return [h for h in map(host_in, urls) if h]
 
 
 def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],

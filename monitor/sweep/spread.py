@@ -1,0 +1,47 @@
+"""Small pure helpers of the sweep: the order sites are fetched in, the hosts a site owns,
+and whether a failed home page is worth a second try.
+
+Kept apart from the sweeper so its loop stays readable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Sequence
+
+from monitor.core.hosts import host_in
+from monitor.core.snapshot import Fetched, Snapshot
+from monitor.sweep.fetch import host_of
+from monitor.targets.loader import Target
+
+RETRY_ERRORS = frozenset({"connect", "timeout"})
+
+
+def interleave_hosts(targets: Sequence[Target]) -> list[Target]:
+    """Round-robin over hosts, so the 126 kelurahan of one shared portal do not queue up
+    at the front and hold every worker while waiting for their host's two slots."""
+    by_host: dict[str, deque[Target]] = defaultdict(deque)
+    for target in targets:
+        by_host[host_of(target.url) if target.url else ""].append(target)
+    queues = list(by_host.values())
+    order: list[Target] = []
+    while queues:
+        for queue in queues:
+            order.append(queue.popleft())
+        queues = [q for q in queues if q]
+    return order
+
+
+def site_hosts(snapshot: Snapshot) -> list[str]:
+    """The hosts the site itself uses: its address, and where its home page sent us."""
+    home = snapshot.home
+    urls = [snapshot.url] + ([u for _s, u in home.redirects] if home is not None else [])
+    return [h for h in map(host_in, urls) if h]
+
+
+def retryable(home: Fetched) -> bool:
+    """A refused or slow connection, or a server error, is often gone a moment later; a 4xx
+    or a DNS failure is not."""
+    if home.error in RETRY_ERRORS:
+        return True
+    return home.error is None and home.status_code is not None and home.status_code >= 500
