@@ -163,7 +163,7 @@ def seed(store: Store) -> None:
              "total": 147, "done": 147, "up": 0, "options": {}} for n, w in enumerate(times)])
         rows = [_row(t, when, index, p, sweep_no + 1, ids[t.code])
                 for index, t, when, sweep_no, p in each_result()]
-        session.connection().exec_driver_sql(INSERT, rows)  # type: ignore[arg-type]
+        session.connection().exec_driver_sql(INSERT, rows)
         session.commit()
     for at, status, note, by in REVIEWS:
         when = datetime.fromisoformat(at).replace(tzinfo=JAKARTA)

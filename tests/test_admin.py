@@ -192,7 +192,11 @@ def test_an_admin_records_a_review_in_chromium(live_url: str, store: Store) -> N
         try:
             page = browser.new_context(
                 http_credentials={"username": "admin", "password": "rahasia"}).new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            def dismiss(dialog: Any) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", dismiss)
             page.goto(live_url)
             assert page.locator(f'[id="site-{GOTONG}"] strong').inner_text() == SCRIPT
             row = page.locator(f'[id="site-{TKP}"]')

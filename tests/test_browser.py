@@ -17,7 +17,8 @@ import pytest
 import shared_paths
 from fleet_mobile import MOBILE, mobile_sites
 
-from monitor.checks.mobile.check import BLOCKING, Mobile
+from monitor.checks.mobile.check import BLOCKING
+from monitor.checks.mobile.result import Mobile
 from monitor.demo.fleet import Fleet, FleetSite, Page
 from monitor.sweep import browser
 from monitor.sweep.sweeper import Sweeper, SweepOptions

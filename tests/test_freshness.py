@@ -112,11 +112,11 @@ def test_extra_requests_stay_within_four_per_site(
         assert len([p for p in paths if p != "/"]) <= MAX_EXTRA, (name, paths)
     # every source exists and the API dates the site: robots.txt and the sitemap, which
     # could not win over it, are not asked for
-    paths = {r.path.split("?")[0] for r in fleet.sites["fresh_wp_dead_today_header"].requests}
-    assert paths == {"/", "/wp-json/wp/v2/posts", "/feed/"}
+    asked = {r.path.split("?")[0] for r in fleet.sites["fresh_wp_dead_today_header"].requests}
+    assert asked == {"/", "/wp-json/wp/v2/posts", "/feed/"}
     # no API or feed: robots.txt leads to the sitemap named in it
-    paths = {r.path.split("?")[0] for r in fleet.sites["fresh_sitemap_only"].requests}
-    assert {"/robots.txt", "/peta-situs.xml"} <= paths
+    asked = {r.path.split("?")[0] for r in fleet.sites["fresh_sitemap_only"].requests}
+    assert {"/robots.txt", "/peta-situs.xml"} <= asked
 
 
 def test_hostile_sitemap_address_off_site_is_never_fetched(

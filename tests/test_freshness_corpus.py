@@ -71,7 +71,10 @@ def test_article_dates_on_htmldate_pages_stay_above_the_measured_floor(
         fallback: bool, floor: float) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from freshness_corpus import ours_article, within_one_day
+        from freshness_corpus import (  # type: ignore[import-not-found]
+            ours_article,
+            within_one_day,
+        )
     finally:
         sys.path.pop(0)
     entries = json.loads((CORPUS / "dates" / "manifest.json").read_text())

@@ -169,7 +169,7 @@ def test_a_waiting_site_stops_reading_from_its_socket(
                            FleetSite("tls", {"/": Page(body="x" * 100)}, tls="valid")])
 
     async def transports() -> list[object]:
-        found = []
+        found: list[object] = []
         async with httpx.AsyncClient(verify=fleet.client_ssl_context()) as client:
             for name in ("plain", "tls"):
                 async with client.stream("GET", fleet.url(name)) as response:

@@ -14,8 +14,9 @@ import shared_paths
 from fleet_mobile import MOBILE, mobile_sites
 
 from monitor.checks.mobile import taps as mobile_taps
-from monitor.checks.mobile.check import BLOCKING, WEIGHTS, Mobile, MobileCheck
+from monitor.checks.mobile.check import BLOCKING, WEIGHTS, MobileCheck
 from monitor.checks.mobile.css import MAX_RULES, StyleSheets, media_applies
+from monitor.checks.mobile.result import Mobile
 from monitor.core.snapshot import Fetched, Snapshot
 from monitor.demo.fleet import Fleet
 from monitor.sweep.sweeper import Sweeper, SweepOptions
@@ -135,13 +136,13 @@ def test_fleet_site_static_issues(static_sweep: dict[str, Any], name: str) -> No
     assert found.mobile_friendly is not bool(BLOCKING & set(expected))
     assert found.mobile_score == max(0, 100 - sum(WEIGHTS[i] for i in expected))
     for issue in expected:  # each issue with its evidence
-        assert any(e["rule"].startswith(issue) for e in found.evidence), issue  # type: ignore[index]
+        assert any(e["rule"].startswith(issue) for e in found.evidence), issue
 
 
 def test_fixed_width_evidence_names_the_rule_and_file(static_sweep: dict[str, Any]) -> None:
     evidence = static_sweep["fixed_width"].evidence[0]
-    assert evidence["text"].startswith("#wrapper { width: 1000px }")  # type: ignore[index]
-    assert evidence["url"].endswith("/style.css")  # type: ignore[index]
+    assert evidence["text"].startswith("#wrapper { width: 1000px }")
+    assert evidence["url"].endswith("/style.css")
 
 
 def test_unreachable_or_missing_site_is_not_judged() -> None:

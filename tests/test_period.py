@@ -140,8 +140,8 @@ def test_a_site_added_mid_year_counts_from_its_start(pack: PeriodPack) -> None:
 
 def expected_spells() -> set[tuple[str, str, datetime, datetime | None, int]]:
     """(code, kind, start, end, bad sweeps) of every spell, by walking the plan."""
-    open_: dict[tuple[str, str], list[object]] = {}
-    done = set()
+    open_: dict[tuple[str, str], tuple[datetime, int]] = {}
+    done: set[tuple[str, str, datetime, datetime | None, int]] = set()
     index = {t.code: i for i, t in enumerate(seed.targets())}
     for _i, t, when, _n, p in seed.each_result():
         at = when + timedelta(seconds=index[t.code])
@@ -155,14 +155,14 @@ def expected_spells() -> set[tuple[str, str, datetime, datetime | None, int]]:
                 continue
             key = (t.code, kind)
             if bad and key not in open_:
-                open_[key] = [at, 1]
+                open_[key] = (at, 1)
             elif bad:
-                open_[key][1] = int(open_[key][1]) + 1  # type: ignore[call-overload]
+                open_[key] = (open_[key][0], open_[key][1] + 1)
             elif key in open_:
                 start, n = open_.pop(key)
                 done.add((t.code, kind, start, at, n))
     done |= {(c, k, s, None, n) for (c, k), (s, n) in open_.items()}
-    return done  # type: ignore[return-value]
+    return done
 
 
 def test_incidents_equal_the_seed_with_evidence_and_reviews(pack: PeriodPack) -> None:
@@ -205,7 +205,7 @@ class Pruned:
 
 def _count(store: Store) -> int:
     with store.session() as session:
-        return session.execute(select(func.count()).select_from(Result)).scalar_one()
+        return int(session.execute(select(func.count()).select_from(Result)).scalar_one())
 
 
 @pytest.fixture(scope="session")

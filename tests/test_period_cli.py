@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import CliResult
 from period_shots import save_shots
 from smtp_server import SmtpServer
 from test_period import Pruned, pack, pruned, seeded, year_store  # noqa: F401 - fixtures
@@ -22,7 +23,7 @@ from monitor.report.period import files, span
 from monitor.report.period.model import PeriodPack
 from monitor.service.scheduler import Children, child_jobs, next_runs, plan_jobs
 
-Run = Callable[..., object]
+Run = Callable[..., CliResult]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "reports" / "screenshots"
 
 
@@ -38,13 +39,13 @@ def test_year_pack_folder_pdfs_hash_and_screenshots(run_cli: Run, db: str, tmp_p
                                                      pack: PeriodPack) -> None:  # noqa: F811
     out = tmp_path / "reports"
     result = run_cli("report", "--db", db, "--year", "2025", "--out", str(out))
-    assert result.code == 0, result  # type: ignore[attr-defined]
+    assert result.code == 0, result
     folder = out / "2025"
     data = (folder / "data.json").read_bytes()
     assert data == files.data_json(pack)  # the CLI's pack is the one checked figure by figure
     digest = hashlib.sha256(data).hexdigest()
     assert (folder / "data.sha256").read_text() == f"{digest}  data.json\n"
-    assert f"data sha256 {digest}" in result.out  # type: ignore[attr-defined]
+    assert f"data sha256 {digest}" in result.out
     kecamatan = sorted(folder.glob("kecamatan-*.html"))
     assert len(kecamatan) == 20
     city = (folder / "index.html").read_text(encoding="utf-8")
@@ -62,7 +63,7 @@ def test_year_pack_folder_pdfs_hash_and_screenshots(run_cli: Run, db: str, tmp_p
         assert pdf_page_count((folder / "index.pdf").read_bytes()) >= 3
         assert len(list(folder.glob("kecamatan-*.pdf"))) == 20
     else:
-        assert result.out.count("Chromium is not installed") == 1  # type: ignore[attr-defined]
+        assert result.out.count("Chromium is not installed") == 1
     shots = save_shots({"period-year-city": folder / "index.html",
                         "period-year-kecamatan": folder / "kecamatan-kedaton.html"},
                        SCREENSHOTS)
@@ -73,19 +74,19 @@ def test_month_and_range_in_english(run_cli: Run, db: str, tmp_path: Path) -> No
     out = tmp_path / "r"
     result = run_cli("report", "--db", db, "--month", "2025-06", "--lang", "en", "--no-pdf",
                      "--out", str(out))
-    assert result.code == 0, result  # type: ignore[attr-defined]
+    assert result.code == 0, result
     page = (out / "2025-06" / "index.html").read_text(encoding="utf-8")
     assert "Monthly Evidence Pack 2025-06" in page and "It supports" in page
     assert "No gaps." in page
     result = run_cli("report", "--db", db, "--from", "2025-06-09", "--to", "2025-06-15",
                      "--no-pdf", "--out", str(out))
-    assert result.code == 0, result  # type: ignore[attr-defined]
+    assert result.code == 0, result
     assert (out / "2025-06-09_2025-06-15" / "kecamatan-kedaton.html").is_file()
 
 
 def test_the_weekly_report_still_works(run_cli: Run, db: str, tmp_path: Path) -> None:
     result = run_cli("report", "--db", db, "--week", "2025-W20", "--out", str(tmp_path))
-    assert result.code == 0, result  # type: ignore[attr-defined]
+    assert result.code == 0, result
     assert (tmp_path / "2025-W20" / "index.html").is_file()
 
 
@@ -97,7 +98,7 @@ def test_the_weekly_report_still_works(run_cli: Run, db: str, tmp_path: Path) ->
 ])
 def test_bad_periods_are_usage_errors(run_cli: Run, db: str, args: tuple[str, ...]) -> None:
     result = run_cli("report", "--db", db, "--no-pdf", *args)
-    assert result.code == 2, result  # type: ignore[attr-defined]
+    assert result.code == 2, result
 
 
 def test_pack_email_once_per_recipient(run_cli: Run, db: str, tmp_path: Path,
@@ -112,7 +113,7 @@ def test_pack_email_once_per_recipient(run_cli: Run, db: str, tmp_path: Path,
         first = run_cli(*args, env=env)
         second = run_cli(*args, env=env)
     assert first.code == 0 and second.code == 0, (first, second)
-    assert "already sent to 1" in second.out  # type: ignore[attr-defined]
+    assert "already sent to 1" in second.out
     [mail] = server.delivered
     assert mail.rcpt_tos == ["kominfo@example.go.id"]
     body = mail.message.get_body(("plain",))
@@ -127,7 +128,7 @@ def test_pack_email_needs_recipients(run_cli: Run, db: str, tmp_path: Path) -> N
     result = run_cli("report", "--db", db, "--month", "2025-06", "--no-pdf", "--email",
                      "--out", str(tmp_path), env={"MONITOR_SMTP_HOST": "127.0.0.1",
                                                    "MONITOR_MAIL_FROM": "m@example.go.id"})
-    assert result.code == 2 and "period_recipients" in result.err  # type: ignore[attr-defined]
+    assert result.code == 2 and "period_recipients" in result.err
 
 
 class _Recording(Children):

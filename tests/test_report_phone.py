@@ -12,6 +12,7 @@ and prints the page heights and PDF page counts.
 
 from __future__ import annotations
 
+import functools
 import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -172,7 +173,7 @@ def test_city_report_of_the_shipped_targets_after_an_offline_sweep(
         for day in range(7):
             at = (monday + timedelta(days=day, hours=9)).astimezone(UTC)
             worker.submit(run_sweep, store, targets, options,
-                          clock=lambda at=at: at).result()
+                          clock=functools.partial(lambda moment: moment, at)).result()
     with PdfPrinter() as printer:
         files = write_week(store, tmp_path / "reports", 2026, 47, now=monday + timedelta(
             days=8), pdf=printer)

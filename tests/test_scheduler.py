@@ -53,7 +53,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     return fake
 
 
-class ManualScheduler(BaseScheduler):
+class ManualScheduler(BaseScheduler):  # type: ignore[misc]  # APScheduler 3 has no types
     """Processes due jobs only when told to: ``tick()`` after moving the fake clock."""
 
     def shutdown(self, wait: bool = True) -> None:

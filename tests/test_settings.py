@@ -84,7 +84,7 @@ def test_config_has_one_typed_attribute_per_setting_and_no_catch_all() -> None:
         assert isinstance(getattr(config, setting.name), setting.kind), setting.name
         assert config.get(setting.name) == getattr(config, setting.name)
     with pytest.raises(AttributeError):
-        config.timeout = 3  # type: ignore[misc]
+        config.timeout = 3
 
 
 def test_thresholds_are_declared_once_in_the_settings() -> None:

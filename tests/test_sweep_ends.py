@@ -49,7 +49,7 @@ def test_a_sharded_sweep_judges_a_big_page_and_ends(
 ) -> None:
     """499 rows without a url + one 4.4 MB page: 500 targets shard over processes, which used
     to be daemonic and could not start the big-page worker, and the sweep hung for ever."""
-    monkeypatch.setattr(sweeper_module.os, "cpu_count", lambda: 2)  # shard on any machine
+    monkeypatch.setattr("os.cpu_count", lambda: 2)  # shard on any machine
     fleet = fleet_factory([FleetSite("big", {"/": Page(body=big_page())})])
     rows = [{"code": f"n{i:03d}", "level": "kelurahan", "name": f"N {i}", "kecamatan": "Uji"}
             for i in range(498)]

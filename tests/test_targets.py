@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import shared_paths
 
+from monitor.core.errors import TargetsError
 from monitor.core.names import name_key
 from monitor.store import Store
-from monitor.targets.loader import TargetsError, load, parse
+from monitor.targets.loader import load, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 WILAYAH = shared_paths.DATA / "wilayah.csv"

@@ -22,7 +22,9 @@ from typing import Any
 
 from monitor import USER_AGENT
 from monitor.checks.mobile import taps as mobile_taps
-from monitor.core.chromium import CHROMIUM, LAUNCH_ARGS, find_chromium
+from monitor.core.chromium import CHROMIUM as CHROMIUM  # re-exported: tests patch it here
+from monitor.core.chromium import LAUNCH_ARGS
+from monitor.core.chromium import find_chromium as find_chromium
 from monitor.sweep.browser_js import MEASURE_JS
 
 log = logging.getLogger(__name__)
