@@ -75,10 +75,11 @@ def test_reminders_after_their_interval_and_quiet_hours(
     assert len(inbox.messages) == 2
     sweep(wib(4, 1))  # a day on, still open: the hacked reminder now, the other held
     assert _titles(inbox, 2) == ["Pengingat: Kelurahan Judi (Kec. Uji)"]
-    assert "Sejak: 2026-11-02 23:00 WIB" in inbox.messages[2]["message"]
+    assert "Sejak: Senin, 2 November 2026 pukul 23.00 WIB" in inbox.messages[2]["message"]
     sweep(wib(4, 7))
     assert _titles(inbox, 3) == ["Pengingat: Kelurahan Lain (Kec. Lain)"]
-    assert "Sejak: 2026-11-02 23:00 WIB" in inbox.messages[3]["message"]  # first failure
+    # since the first failure
+    assert "Sejak: Senin, 2 November 2026 pukul 23.00 WIB" in inbox.messages[3]["message"]
     sweep(wib(4, 12))
     assert len(inbox.messages) == 4  # reminded once per interval, not each sweep
 

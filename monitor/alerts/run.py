@@ -222,7 +222,7 @@ def send_test(rules: Rules, routes: Routes, mail: deliver.Mail, now: datetime
     """A test message to every configured channel, with each one's outcome."""
     channels = routes.every()
     headline, todo = WORDS["test"][rules.lang]
-    message = Message(headline, f"{headline}\n{when(now)}\n{todo}")
+    message = Message(headline, f"{headline}\n{when(now, rules.lang)}\n{todo}")
     jobs = [deliver.Job(c, (message,)) for c in channels]
     results = deliver.send_all(jobs, rules.send_timeout, mail)
     return [(c, r[0]) for c, r in zip(channels, results, strict=True)]

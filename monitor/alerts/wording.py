@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from monitor.core.clock import to_jakarta
+from monitor.core.words import format_datetime
 
 # kind: (headline, what to do), per language
 WORDS: dict[str, dict[str, tuple[str, str]]] = {
@@ -124,8 +124,9 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def when(value: datetime) -> str:
-    return to_jakarta(value).strftime("%Y-%m-%d %H:%M WIB")
+def when(value: datetime, lang: str = "id") -> str:
+    """As people write it ("Senin, 2 November 2026 pukul 23.00 WIB"), from the catalogue."""
+    return format_datetime(value, lang if lang in LABELS else "id")
 
 
 def duration(span: timedelta, lang: str) -> str:
@@ -161,7 +162,7 @@ def compose(notice: Notice, lang: str = "id") -> Message:
         evidence = f"{words['down_for']} {duration(notice.at - notice.since, lang)}; {evidence}"
     lines = [
         f"{words['site']}: {site_name(notice, lang)}",
-        f"{words['since']}: {when(notice.since)}",
+        f"{words['since']}: {when(notice.since, lang)}",
         f"{words['evidence']}: {evidence}",
         f"{words['todo']}: {todo}",
         notice.url,
@@ -179,7 +180,7 @@ def digest(notices: Sequence[Notice], lang: str = "id") -> Message:
     for notice in notices:
         message = compose(notice, lang)
         evidence = message.body.splitlines()[2]  # site, since, evidence, ...
-        blocks.append(f"- {message.title}\n  {when(notice.since)}; {evidence}\n  "
+        blocks.append(f"- {message.title}\n  {when(notice.since, lang)}; {evidence}\n  "
                       f"{notice.url}")
     kept: list[str] = []
     for block in blocks:  # whole blocks only; the rest is counted, and listed by the CLI
