@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from monitor.core.chromium import CHROMIUM, LAUNCH_ARGS, find_chromium
+from monitor.core.chromium import CHROMIUM, Chromium, find_chromium
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,7 @@ class PdfPrinter:
 
     def __init__(self, executable: str | None = None) -> None:
         self.executable = executable if executable is not None else find_chromium()
-        self._playwright: Any = None
-        self._browser: Any = None
+        self._chromium = Chromium(self.executable) if self.executable else None
         self._worker: ThreadPoolExecutor | None = None
 
     @property
@@ -59,14 +58,8 @@ class PdfPrinter:
     def _ensure(self) -> Any:
         if self.executable is None:
             raise PdfUnavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-        if self._browser is None or not self._browser.is_connected():
-            from playwright.sync_api import sync_playwright
-
-            if self._playwright is None:
-                self._playwright = sync_playwright().start()
-            self._browser = self._playwright.chromium.launch(
-                executable_path=self.executable, args=LAUNCH_ARGS, headless=True)
-        return self._browser
+        assert self._chromium is not None  # executable checked just above
+        return self._chromium.browser()
 
     def print_pdf(self, source: Path, target: Path | None = None, footer: str = "") -> Path:
         """Write ``source`` (an HTML file) as an A4 PDF; returns the PDF's path.
@@ -105,14 +98,8 @@ class PdfPrinter:
             self._worker = None
 
     def _close(self) -> None:
-        for closer in (self._browser, self._playwright):
-            if closer is None:
-                continue
-            try:
-                closer.close() if closer is self._browser else closer.stop()
-            except Exception as exc:  # noqa: BLE001 - a dying browser must not fail the report
-                log.debug("closing chromium: %s", exc)
-        self._browser = self._playwright = None
+        if self._chromium is not None:
+            self._chromium.close()
 
 
 def pdf_page_count(pdf: bytes) -> int:

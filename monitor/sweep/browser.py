@@ -23,7 +23,7 @@ from typing import Any
 from monitor import USER_AGENT
 from monitor.checks.mobile import taps as mobile_taps
 from monitor.core.chromium import CHROMIUM as CHROMIUM  # re-exported: tests patch it here
-from monitor.core.chromium import LAUNCH_ARGS
+from monitor.core.chromium import Chromium
 from monitor.core.chromium import find_chromium as find_chromium
 from monitor.sweep.browser_js import MEASURE_JS
 
@@ -46,8 +46,7 @@ class BrowserAuditor:
 
     def __init__(self, executable: str = CHROMIUM) -> None:
         self.executable = executable
-        self._playwright: Any = None
-        self._browser: Any = None
+        self._chromium = Chromium(executable)
 
     def __enter__(self) -> BrowserAuditor:
         return self
@@ -56,24 +55,10 @@ class BrowserAuditor:
         self.close()
 
     def _ensure(self) -> Any:
-        if self._browser is None or not self._browser.is_connected():
-            from playwright.sync_api import sync_playwright
-
-            if self._playwright is None:
-                self._playwright = sync_playwright().start()
-            self._browser = self._playwright.chromium.launch(
-                executable_path=self.executable, args=LAUNCH_ARGS, headless=True)
-        return self._browser
+        return self._chromium.browser()
 
     def close(self) -> None:
-        for closer in (self._browser, self._playwright):
-            if closer is None:
-                continue
-            try:
-                closer.close() if closer is self._browser else closer.stop()
-            except Exception:  # closing a dead browser must not raise
-                log.debug("closing the browser failed", exc_info=True)
-        self._browser = self._playwright = None
+        self._chromium.close()
 
     def audit(self, url: str, screenshot: Path | None = None,
               timeout: float = 20.0) -> dict[str, Any]:
