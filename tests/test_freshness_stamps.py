@@ -156,11 +156,11 @@ NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
 
 
 def _snapshot(body: str, taken: datetime, previous: PreviousFinding | None = None) -> Snapshot:
-    home = Fetched("https://kel.example.id/", final_url="https://kel.example.id/",
+    home = Fetched("https://kel.example.test/", final_url="https://kel.example.test/",
                    status_code=200, body=body.encode(),
                    headers={"content-type": "text/html; charset=utf-8"})
     prev = {"freshness": previous} if previous else {}
-    return Snapshot("X", "kelurahan", "X", "Uji", "https://kel.example.id/", taken, home,
+    return Snapshot("X", "kelurahan", "X", "Uji", "https://kel.example.test/", taken, home,
                     previous=prev)
 
 
@@ -253,7 +253,7 @@ def test_an_absolute_date_within_the_window_corroborates_a_stamp() -> None:
 
 def test_announcement_dates_in_prose_are_refused_but_labels_are_kept() -> None:
     doc = lxml.html.document_fromstring(_page("", announcement_body(date(2026, 11, 23))))
-    best = read_page(doc, "https://kel.example.id/", NOW).best
+    best = read_page(doc, "https://kel.example.test/", NOW).best
     assert best is not None and best.day == "2026-08-15", best
     for prose in ("Rapat akan dilaksanakan pada tanggal 20 Juli 2026",
                   "Pendaftaran ditutup paling lambat 5 Mei 2026",

@@ -17,7 +17,6 @@ half-written report.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from monitor.report import export as exporter
 from monitor.report.data import build
 from monitor.report.i18n import check_lang
 from monitor.report.model import WeekReport
+from monitor.report.output import write_file
 from monitor.report.pdf import PdfPrinter
 from monitor.report.render import environment, footer_text, render_city, render_kecamatan
 from monitor.report.source import WeekInput, load_week
@@ -91,21 +91,21 @@ def write_week(store: Store, out_dir: Path, year: int, week: int, *, lang: str =
         raise UsageError(f"reports folder {folder}: cannot create: {exc.strerror or exc}"
                          ) from None
     env = environment()
-    _write(folder / "data.json", data.canonical_json())
+    write_file(folder / "data.json", data.canonical_json())
     records = _export_records(data)
-    _write(folder / "export.json", exporter.to_json(records).encode("utf-8"))
-    _write(folder / "export.csv", exporter.to_csv(records).encode("utf-8"))
+    write_file(folder / "export.json", exporter.to_json(records).encode("utf-8"))
+    write_file(folder / "export.csv", exporter.to_csv(records).encode("utf-8"))
     printer = _Printing(pdf)
     kecamatan = []
     for kec in report.kecamatan:
         path = folder / f"kecamatan-{kec.slug}.html"
-        _write(path, render_kecamatan(report, kec, env).encode("utf-8"))
+        write_file(path, render_kecamatan(report, kec, env).encode("utf-8"))
         kecamatan.append(KecamatanFile(
             kec.code, kec.name, kec.slug, path, len(kec.sites), kec.headline.needs_action,
             list(kec.summary), websites=kec.headline.with_site,
             pdf=printer.print(path, footer_text(report, kec))))
     city = folder / "index.html"
-    _write(city, render_city(report, env).encode("utf-8"))
+    write_file(city, render_city(report, env).encode("utf-8"))
     city_pdf = printer.print(city, footer_text(report))
     log.info("wrote %s reports for %s into %s", len(kecamatan) + 1, data.label, folder)
     return WeekFiles(data.label, folder, city, kecamatan, report.data_sha256, city_pdf,
@@ -140,12 +140,3 @@ def _export_records(data: WeekInput) -> list[dict[str, Any]]:
         if held is None or as_utc(result.checked_at) >= as_utc(held.checked_at):
             latest[site.code] = result
     return [exporter.record(site, latest.get(site.code)) for site in data.sites]
-
-
-def _write(path: Path, content: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -14,7 +14,6 @@ same pack. Files are written under a temporary name and renamed.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ from typing import Any
 
 from monitor.core.errors import UsageError
 from monitor.report.i18n import check_lang
+from monitor.report.output import write_file
 from monitor.report.pdf import PdfPrinter
 from monitor.report.period import files
 from monitor.report.period.data import build_pack
@@ -79,16 +79,16 @@ def write_period(store: Store, out_dir: Path, period: Period, *, lang: str, now:
                          ) from None
     data = files.data_json(pack)
     digest = files.sha256(data)
-    _write(folder / "data.json", data)
-    _write(folder / "data.sha256", f"{digest}  data.json\n".encode())
-    _write(folder / "weeks.csv", files.weeks_csv(pack))
-    _write(folder / "sites.csv", files.sites_csv(pack))
-    _write(folder / "incidents.csv", files.incidents_csv(pack))
+    write_file(folder / "data.json", data)
+    write_file(folder / "data.sha256", f"{digest}  data.json\n".encode())
+    write_file(folder / "weeks.csv", files.weeks_csv(pack))
+    write_file(folder / "sites.csv", files.sites_csv(pack))
+    write_file(folder / "incidents.csv", files.incidents_csv(pack))
     env = environment()
     pages = []
     for area in [*pack.kecamatan, pack.city]:
         name = "index.html" if area.level == "kota" else f"kecamatan-{area.slug}.html"
-        _write(folder / name, render(pack, area, sha256=digest, generated=now,
+        write_file(folder / name, render(pack, area, sha256=digest, generated=now,
                                      env=env).encode("utf-8"))
         pages.append(folder / name)
     written = PeriodFiles(period.label, folder, pages[-1], pages[:-1], digest,
@@ -128,12 +128,3 @@ def _print(written: PeriodFiles, pages: list[Path], printer: PdfPrinter | None) 
     finally:
         if own:
             printer.close()
-
-
-def _write(path: Path, content: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
