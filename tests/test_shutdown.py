@@ -4,6 +4,7 @@ one. Real processes against a slow fleet on loopback."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -176,3 +177,30 @@ def test_sigterm_during_a_sharded_sweep_keeps_what_the_shards_sent(
     sweep = store.sweeps()[-1]
     assert (sweep.status, sweep.done, sweep.total) == ("incomplete", 499, 500)
     assert lock_holder(store.engine) is None
+
+
+def test_sigterm_during_a_sweep_waits_for_the_write_under_way() -> None:
+    """SIGTERM that arrives while the sweep's loop is inside a synchronous step (storing a
+    batch) stops the sweep after that step, not in its middle: a write cut halfway could
+    leave SQLite's write lock held, and the writes that mark the sweep incomplete then waited
+    30 s (a stop CI once saw take over 30 s). The cleanup of the sweep's task still runs."""
+    from monitor.service.shutdown import Terminated, sigterm_interrupts
+
+    steps: list[str] = []
+
+    async def sweep() -> None:
+        try:
+            steps.append("write begins")
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-write
+            for _ in range(100_000):  # Python bytecodes: where the old handler raised
+                pass
+            steps.append("write ends")
+            await asyncio.sleep(30)
+            steps.append("not stopped")
+        except asyncio.CancelledError:
+            steps.append("cleanup")
+            raise
+
+    with sigterm_interrupts(), pytest.raises(Terminated):
+        asyncio.run(sweep())
+    assert steps == ["write begins", "write ends", "cleanup"]
