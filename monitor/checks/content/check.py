@@ -154,7 +154,7 @@ class ContentCheck:
         home = snapshot.home
         if home is None or not home.ok or home.content_type not in HTML_TYPES[1:]:
             return ()
-        suspicious = vocabulary("").scan(home.text[:MAX_TEXT]).any
+        suspicious = vocabulary("").any_term(home.text[:MAX_TEXT])
         wanted = [profile_request(PHONE_GOOGLE, snapshot)]
         if suspicious or _crawler_view_due(snapshot):
             wanted.append(profile_request(GOOGLEBOT, snapshot))

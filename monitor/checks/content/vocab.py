@@ -13,11 +13,14 @@ import functools
 import re
 import tomllib
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from monitor.checks.content.literals import required_literals
 from monitor.core.errors import ConfigError
 
 TIERS = ("promo", "topic", "weak")
@@ -29,6 +32,8 @@ _COMPAT = re.compile("[\u00aa\u00b2\u00b3\u00b9\u00ba\u1d00-\u1dbf\u2070-\u209f"
                      "\u2100-\u214f\u2460-\u24ff\ufb00-\ufb06\uff00-\uffef"
                      "\U0001d400-\U0001d7ff\U0001f100-\U0001f1ff]")
 _SEP = r"[\s._\-]*"
+T = TypeVar("T")
+RECENT = 8  # texts whose scan is remembered: a page is scanned again in each plan round
 
 
 def normalise(text: str) -> str:
@@ -73,12 +78,46 @@ class Vocabulary:
                 if norm:
                     self.tier_of[_key(norm)] = (norm, tier)
         self.terms_re = _alternation(t for t, _ in self.tier_of.values())
+        self.terms_gate = _word_start_gate(self.terms_re)
         self.patterns = [_compile(p) for p in lists.get("promo_patterns", [])]
+        # per pattern: literals one of which every match contains (None: always run it)
+        self.pattern_gates = [required_literals(p) for p in self.patterns]
         self.anti_re = _alternation(normalise(w).strip() for w in lists.get("anti", []))
         self.honest_re = _alternation(normalise(w).strip() for w in lists.get("honest", []))
+        self._recent: OrderedDict[tuple[str, str, bool], Any] = OrderedDict()
 
     def scan(self, text: str, *, normalised: bool = False) -> Hits:
-        """Distinct terms in ``text`` (honest phrases blanked first)."""
+        """Distinct terms in ``text`` (honest phrases blanked first). The last few texts'
+        answers are remembered: the content check's plan scans the same home page in every
+        plan round, and a whole page costs ~2 ms per scan even with the gates below."""
+        return self._remembered(("scan", text, normalised), self._scan)
+
+    def any_term(self, text: str) -> bool:
+        """``scan(text).any``, for a yes or no: after the gates, honest phrases are blanked
+        and the gates asked again, without listing every term (raw markup often holds a
+        weak word such as "4d" or "jp" in a class name or script: 81 of the 142 corpus
+        pages)."""
+        return self._remembered(("any", text, False), self._any_term)
+
+    def _remembered(self, key: tuple[str, str, bool], compute: Callable[[str, bool], T]) -> T:
+        if (kept := self._recent.get(key)) is not None:
+            self._recent.move_to_end(key)
+            return cast(T, kept)
+        known = compute(key[1], key[2])
+        self._recent[key] = known
+        if len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        return known
+
+    def _any_term(self, text: str, _normalised: bool) -> bool:
+        norm = normalise(text)
+        if not self._found(norm):
+            return False
+        if self.honest_re is not None and self.honest_re.search(norm):
+            return self._found(self.honest_re.sub(lambda m: " " * len(m.group(0)), norm))
+        return True
+
+    def _scan(self, text: str, normalised: bool) -> Hits:
         norm = text if normalised else normalise(text)
         if not self._found(norm):  # most text has no term at all: one pass and done
             return Hits()
@@ -102,9 +141,18 @@ class Vocabulary:
         return Hits(terms, first, anti, anti_words)
 
     def _found(self, norm: str) -> bool:
-        if self.terms_re is not None and self.terms_re.search(norm):
+        """Whether any term or pattern can match: the fast no for clean pages. Measured on
+        the 142 corpus pages (~113 KB each): 13.4 ms per page with the plain matchers, 2.4 ms
+        with these gates (a lookbehind as a regex's first step makes Python's engine try a
+        full match at every position; C-speed substring tests do not)."""
+        if self.terms_gate is not None and self.terms_gate.search(f" {norm}"):
             return True
-        return any(p.search(norm) for p in self.patterns)
+        for pattern, literals in zip(self.patterns, self.pattern_gates, strict=True):
+            if literals is not None and not any(word in norm for word in literals):
+                continue  # no match can exist without one of these words
+            if pattern.search(norm):
+                return True
+        return False
 
 
 def _alternation(words: Any) -> re.Pattern[str] | None:
@@ -120,6 +168,18 @@ def _alternation(words: Any) -> re.Pattern[str] | None:
     if not trie:
         return None
     return re.compile(rf"(?<![a-z]){_trie_pattern(trie)}(?![a-z])")
+
+
+def _word_start_gate(terms: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """``terms`` as "a non-letter, then a term": searched in the text with a space before
+    it, it matches exactly where ``terms`` does, but its first step is a character class,
+    which Python's engine scans for in C instead of trying the lookbehind everywhere
+    (measured 2.8 -> 2.0 ms per corpus page)."""
+    if terms is None:
+        return None
+    lookbehind = "(?<![a-z])"
+    assert terms.pattern.startswith(lookbehind)
+    return re.compile("[^a-z]" + terms.pattern[len(lookbehind):])
 
 
 def _trie_pattern(node: dict[str, Any]) -> str:
