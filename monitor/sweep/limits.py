@@ -111,6 +111,7 @@ class BodyLease:
         self.budget = budget
         self.used = 0
         self.granted = 0
+        self._waiting: asyncio.Event | None = None  # set when this site's queued wait ends
 
     async def grow(self, size: int, expected_rest: int,
                    deadline: asyncio.Timeout | None = None,
@@ -136,6 +137,22 @@ class BodyLease:
             self.budget._grant(want)
             self.granted += want
             return
+        if self._waiting is not None:
+            # The site's other connection is already queued (extras are fetched two at a
+            # time): wait for that, then count again (holding its grant, this one is taken
+            # without queueing), so a site never holds a grant while queued behind itself.
+            await self._waiting.wait()
+            await self.grow(0, expected_rest, deadline, transport, ahead=ahead)
+            return
+        self._waiting = asyncio.Event()
+        try:
+            await self._wait_for(want, deadline, transport)
+        finally:
+            self._waiting.set()
+            self._waiting = None
+
+    async def _wait_for(self, want: int, deadline: asyncio.Timeout | None,
+                        transport: asyncio.ReadTransport | None) -> None:
         when = deadline.when() if deadline is not None else None
         if deadline is not None and when is not None:
             deadline.reschedule(None)

@@ -50,11 +50,11 @@ from typing import Any
 
 from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
-from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
 from monitor.sweep.address import PublicTest, is_public, trusting
 from monitor.sweep.assets import SharedAssets
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
+from monitor.sweep.extras import fetch_round, lanes_for, own_hosts_only
 from monitor.sweep.fetch import (
     FetchConfig,
     Resolver,
@@ -347,23 +347,19 @@ class Sweeper:
             if not wanted:
                 return
             hosts = site_hosts(snapshot)
-            for request in wanted[:budget]:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return
-                if not own_host(host_in(request.url), hosts):
-                    # extras stay on the site's own hosts: not fetched, and not asked again
-                    snapshot.extra[request.key] = Fetched(
-                        request.url, error="other",
-                        error_detail="not fetched: not one of the site's own hosts")
-                    continue
-                snapshot.extra[request.key] = await self._assets.get(
-                    request, deadline,
-                    functools.partial(self._fetch_one, client, request, hosts, lease))
-                budget -= 1
+            batch, refused = own_hosts_only(wanted[:budget], hosts)
+            snapshot.extra.update(refused)  # recorded, so not asked again
+            if time.monotonic() >= deadline:
+                return
+            budget -= len(batch)
+            fetched = await fetch_round(
+                self._assets, batch, deadline, lanes=lanes_for(self._assets, snapshot.url),
+                fetch=functools.partial(self._fetch_one, client, hosts=hosts, lease=lease))
+            snapshot.extra.update((r.key, got) for r, got in zip(batch, fetched, strict=True)
+                                  if got is not None)
 
-    async def _fetch_one(self, client: Any, request: Request, hosts: list[str],
-                         lease: BodyLease, timeout: float) -> Fetched:
+    async def _fetch_one(self, client: Any, request: Request, timeout: float, *,
+                         hosts: list[str], lease: BodyLease) -> Fetched:
         deadline = time.monotonic() + timeout
 
         async def get(conditional: dict[str, str]) -> Fetched:
