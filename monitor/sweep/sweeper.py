@@ -54,6 +54,7 @@ from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Sn
 from monitor.sweep.address import PublicTest, is_public, trusting
 from monitor.sweep.assets import SharedAssets
 from monitor.sweep.browser import SweepBrowser, sweep_stamp
+from monitor.sweep.collector import calm_collector
 from monitor.sweep.extras import fetch_round, lanes_for, own_hosts_only
 from monitor.sweep.fetch import (
     FetchConfig,
@@ -221,8 +222,9 @@ class Sweeper:
         tasks += [asyncio.create_task(worker(i))
                   for i in range(min(self._limiter.concurrency, len(targets)))]
         try:
-            for _ in range(len(targets)):
-                yield await done.get()
+            with calm_collector():  # collector.py: GC pauses were loop stalls
+                for _ in range(len(targets)):
+                    yield await done.get()
         finally:
             for task in tasks:
                 task.cancel()
