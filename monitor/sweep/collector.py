@@ -7,8 +7,8 @@ out because of us). Most of a sweep's garbage is freed by reference counting; cy
 exceptions with their tracebacks, httpx's connection objects) still need the collector, or
 memory grows by ~15 MB per 1,000 sites. So: everything alive when the sweep starts (modules,
 settings, the targets) is frozen out of collections (``gc.freeze``), and a collection runs
-after 50,000 new objects instead of 700: 19 collections, 1.0 s for the same
-2,000 sites (was 1,632, 4.2 s), peak memory 192 MB (was 181). The previous settings are restored afterwards.
+after 50,000 new objects instead of 700: 19 collections, 1.0 s for the same 2,000 sites (was
+1,632, 4.2 s), peak memory 192 MB (was 181). The previous settings are restored afterwards.
 """
 
 from __future__ import annotations
