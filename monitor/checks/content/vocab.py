@@ -31,6 +31,7 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff]+")
 _COMPAT = re.compile("[\u00aa\u00b2\u00b3\u00b9\u00ba\u1d00-\u1dbf\u2070-\u209f"
                      "\u2100-\u214f\u2460-\u24ff\ufb00-\ufb06\uff00-\uffef"
                      "\U0001d400-\U0001d7ff\U0001f100-\U0001f1ff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SEP = r"[\s._\-]*"
 T = TypeVar("T")
 RECENT = 8  # texts whose scan is remembered: a page is scanned again in each plan round
@@ -41,9 +42,14 @@ def normalise(text: str) -> str:
     (page text arrives collapsed; a space in a term matches any run of separators)."""
     if text.isascii():  # the common case skips the Unicode work
         return text.lower()
-    if _COMPAT.search(text):  # NFKC costs ~1 ms per 40 KB: only when it changes letters
-        text = unicodedata.normalize("NFKC", text)
-    return _INVISIBLE.sub("", text).lower()
+    # A page with one "©" is not ASCII: look at its few distinct non-ASCII characters
+    # (0.2 ms for 23 KB) before running the two character-class scans (1.4 ms) over it all.
+    odd = "".join(set(_NON_ASCII.findall(text)))
+    if _COMPAT.search(odd):  # NFKC costs ~1 ms per 40 KB: only when it changes letters
+        return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    if _INVISIBLE.search(odd):
+        text = _INVISIBLE.sub("", text)
+    return text.lower()
 
 
 def _key(term: str) -> str:
