@@ -26,7 +26,8 @@ def test_kept_findings_equal_asdict_on_every_corpus_page() -> None:
         for check in checks.CHECKS:
             finding = check.run(snapshot, {"aktif_days": 30, "kurang_aktif_days": 90})
             kept = checks._plain(finding)
-            assert kept == dataclasses.asdict(finding)  # type: ignore[call-overload], (page.name, check.name)
+            expected = dataclasses.asdict(finding)  # type: ignore[call-overload]
+            assert kept == expected, (page.name, check.name)
             assert type(kept) is dict
             compared += 1
     assert compared == len(pages) * len(checks.CHECKS)
