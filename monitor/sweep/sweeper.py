@@ -88,7 +88,7 @@ RAMP_S = 0.002  # between worker starts: 500 workers are all running after one s
 @dataclass(frozen=True)
 class SweepOptions:
     timeout: float = 20.0
-    concurrency: int = 20
+    concurrency: int = 150  # the setting's default (core/settings.py)
     per_host: int = 2
     max_bytes: int = 5_000_000
     retry_pause: float = 2.0
