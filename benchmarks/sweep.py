@@ -76,6 +76,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--per-host", type=int, default=2,
+                        help="connections to one host at a time (setting per_host)")
     parser.add_argument("--retry-pause", type=float, default=2.0)
     parser.add_argument("--portal", type=int, default=0,
                         help="this many sites are pages of one shared portal host")
@@ -100,6 +102,7 @@ def main() -> None:
     urls = json.loads(server.stdout.readline())["urls"]
     targets = [Target(f"s{i}", "kelurahan", f"s{i}", "K", url, ()) for i, url in enumerate(urls)]
     options = SweepOptions(timeout=args.timeout, concurrency=args.concurrency,
+                           per_host=args.per_host,
                            retry_pause=args.retry_pause, shards=args.shards,
                            only_checks=tuple(c for c in args.checks.split(",") if c),
                            check_options={"aktif_days": 30, "kurang_aktif_days": 90})
