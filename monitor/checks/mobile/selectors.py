@@ -145,6 +145,8 @@ class RuleIndex:
         self._by_key: dict[str, dict[str, list[Selector]]] = defaultdict(
             lambda: defaultdict(list))
         self._memo: dict[tuple[Node, frozenset[str]], list[Selector]] = {}
+        needed: set[str] = set()
+        names: set[str] = set()
         for rule in rules:
             selector = compile_selector(rule)
             if selector is None:
@@ -157,6 +159,15 @@ class RuleIndex:
             else:
                 key = last.tag or "*"
             self._by_key[key][_rarest(selector.ancestor_keys)].append(selector)
+            needed |= selector.ancestor_keys
+            for compound in selector.compounds:
+                names |= compound.keys()
+        self.ancestor_keys = frozenset(needed)
+        """Every key some selector needs among ancestors: the only ancestor keys ``matching``
+        can tell apart, so a walk may keep just these (fewer distinct sets to memoise)."""
+        self.names = frozenset(names)
+        """Every ``.class`` and ``#id`` (and tag) some selector names: an element's other
+        classes and ids change no match, so a walk may drop them (``text.measure``)."""
 
     def __bool__(self) -> bool:
         return bool(self._by_key)
