@@ -120,23 +120,33 @@ def css_fixed_width(sheets: StyleSheets) -> list[Finding]:
     return found[:5]
 
 
+_STYLE_WIDTH = tuple(re.compile(rf"(?:^|;|\s){prop}\s*:\s*([^;]+)")
+                     for prop in ("min-width", "width"))
+
+
 def html_fixed_width(document: Any, url: str | None) -> list[Finding]:
     """``<table width=800>`` and ``style="width: 980px"`` on containers."""
     found = []
     for element in document.iter("table", "body", "div", "center", "main", "section",
                                  "iframe", "td"):
-        raw = str(element.get("width", "")).strip()
-        if raw.isdigit() and float(raw) > PHONE_WIDTH and element.tag != "td":
-            found.append(Finding("fixed-width-html", url,
-                                 f'<{element.tag} width="{raw}">'))
-        style = str(element.get("style", ""))[:500].lower()
-        for prop in ("min-width", "width"):
-            match = re.search(rf"(?:^|;|\s){prop}\s*:\s*([^;]+)", style)
-            px = fixed_px(match.group(1)) if match else None
-            if px is not None and px > PHONE_WIDTH and "max-width" not in style:
+        get = element.get
+        raw = get("width")
+        if raw is not None:
+            raw = str(raw).strip()
+            if raw.isdigit() and float(raw) > PHONE_WIDTH and element.tag != "td":
                 found.append(Finding("fixed-width-html", url,
-                                     f'<{element.tag} style="{style.strip()[:120]}">'))
-                break
+                                     f'<{element.tag} width="{raw}">'))
+        style = get("style")
+        if style is not None:
+            style = str(style)[:500].lower()
+        if style and "width" in style:  # else neither pattern below can match
+            for pattern in _STYLE_WIDTH:
+                match = pattern.search(style)
+                px = fixed_px(match.group(1)) if match else None
+                if px is not None and px > PHONE_WIDTH and "max-width" not in style:
+                    found.append(Finding("fixed-width-html", url,
+                                         f'<{element.tag} style="{style.strip()[:120]}">'))
+                    break
         if len(found) >= 5:
             break
     return found
