@@ -25,6 +25,7 @@ previous sweep's finding still dates it. The activity words come from ``monitor.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,6 +62,26 @@ MIN_FINGERPRINT_WORDS = 30
 """Below this a page is an error or placeholder page; flipping to or from one is not an edit."""
 ORDER = ("wp-api", "feed", "sitemap", "page", "content-change", "http-header")
 READERS = {"wp-api": read_wp_posts, "feed": read_feed, "sitemap": read_sitemap}
+_READS_KEPT = 1024  # a sweep plans up to its concurrency of sites between rounds
+_reads: dict[tuple[str, int], tuple[weakref.ref[Fetched], tuple[Any, ...], datetime,
+                                   tuple[Candidate, ...]]] = {}
+
+
+def _read(kind: str, fetched: Fetched, now: datetime) -> list[Candidate]:
+    """``READERS[kind](fetched, now)``, kept for recent responses (by identity, through a weak
+    reference): every planning round after the feed arrived, and the run, read the same feed
+    or API answer, and parsing it is most of the freshness check's cost on a WordPress site."""
+    key = (kind, id(fetched))
+    state = (fetched.body, fetched.status_code, fetched.error, fetched.url, fetched.final_url)
+    kept = _reads.get(key)
+    if (kept is not None and kept[0]() is fetched and kept[2] == now
+            and all(a is b for a, b in zip(kept[1], state, strict=True))):
+        return list(kept[3])
+    found = READERS[kind](fetched, now)
+    if len(_reads) >= _READS_KEPT:
+        _reads.pop(next(iter(_reads), ("", 0)), None)  # the oldest
+    _reads[key] = (weakref.ref(fetched), state, now, tuple(found))
+    return found
 
 
 @dataclass
@@ -133,7 +154,7 @@ def _dated_by(snapshot: Snapshot, urls: list[tuple[str, str]]) -> bool:
     now = snapshot.taken_at
     for kind, url in urls:
         got = snapshot.fetched(url)
-        if got is not None and kind in READERS and READERS[kind](got, now):
+        if got is not None and kind in READERS and _read(kind, got, now):
             return True
     return False
 
@@ -161,7 +182,7 @@ def collect(snapshot: Snapshot,
     for kind, request in wanted(snapshot):
         got = snapshot.fetched(request)
         if got is not None and kind in READERS:
-            found.setdefault(kind, []).extend(READERS[kind](got, now))
+            found.setdefault(kind, []).extend(_read(kind, got, now))
     stamps: tuple[Candidate, ...] = ()
     if not any(found.values()):
         page = read_page(home.document, _base(home), now)
