@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,13 @@ _UNIT_PX = {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0, "in": 96.0, "cm": 9
 FRAMEWORK = re.compile(r"\b(col-(xs|sm|md|lg|xl)-\d+|container-fluid|navbar-toggle(r)?|"
                        r"bootstrap|foundation|bulma|tailwind|w3-(row|col|container)|"
                        r"pure-u-|materialize|uk-grid|(sm|md|lg):[a-z])", re.I)
+_FRAMEWORK_STARTS = (b"col-", b"container-fluid", b"navbar-toggle", b"bootstrap",
+                     b"foundation", b"bulma", b"tailwind", b"w3-", b"pure-u-", b"materialize",
+                     b"uk-grid", b"sm:", b"md:", b"lg:")
+"""How every FRAMEWORK match begins (lower case)."""
+_CASE_SPECIAL = ("\u0130", "\u0131", "\u017f", "\u212a")
+"""The only non-ASCII characters a case-insensitive ASCII letter matches (Python ``re``
+docs: İ ı ſ K); \u0130 is also the only one whose ``lower()`` is longer."""
 PLUGIN_TYPES = frozenset({"application/x-shockwave-flash", "application/x-java-applet",
                           "application/x-java-bean", "application/x-silverlight",
                           "application/x-silverlight-2"})
@@ -161,9 +169,35 @@ def responsive_evidence(sheets: StyleSheets, document: Any, html: str) -> str | 
         media = str(link.get("media", ""))
         if is_responsive_query(media):
             return f'<link media="{media[:120]}">'
-    match = FRAMEWORK.search(html[:500_000])
+    match = framework_match(html[:500_000])
     if match:
         return f"responsive framework: {match.group(0)}"
+    return None
+
+
+def framework_match(text: str) -> re.Match[str] | None:
+    """``FRAMEWORK.search(text)``, without running the regex at every position: a
+    case-insensitive alternation costs ~150 ns a character (75 ms on a 500 KB page with no
+    framework). A match can only begin where one of ``_FRAMEWORK_STARTS`` does, so those
+    places are tried in order. They are found in the text as ASCII bytes (one byte per
+    character, "?" for any other, so positions line up), lower-cased: other characters never
+    match an ASCII letter, except four, for which the regex runs as before."""
+    if not text.isascii() and any(char in text for char in _CASE_SPECIAL):
+        return FRAMEWORK.search(text)
+    low = text.encode("ascii", "replace").lower()
+    heap = [(at, start) for start in _FRAMEWORK_STARTS if (at := low.find(start)) != -1]
+    heapq.heapify(heap)
+    tried = -1
+    while heap:
+        at, start = heapq.heappop(heap)
+        if at != tried:
+            tried = at
+            match = FRAMEWORK.match(text, at)
+            if match:
+                return match
+        following = low.find(start, at + 1)
+        if following != -1:
+            heapq.heappush(heap, (following, start))
     return None
 
 
