@@ -55,8 +55,17 @@ class StyleSheets:
         _Reader(self, text, source).block(0, media)
 
     def applying(self, width: float = PHONE_WIDTH) -> list[Rule]:
-        """Rules whose media query applies on a phone ``width`` CSS px wide."""
-        return [r for r in self.rules if media_applies(r.media, width)]
+        """Rules whose media query applies on a phone ``width`` CSS px wide (each distinct
+        query judged once: a theme's thousands of rules share a few dozen)."""
+        verdicts: dict[str, bool] = {}
+        out = []
+        for rule in self.rules:
+            applies = verdicts.get(rule.media)
+            if applies is None:
+                applies = verdicts[rule.media] = media_applies(rule.media, width)
+            if applies:
+                out.append(rule)
+        return out
 
 
 class _Reader:

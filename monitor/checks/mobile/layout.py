@@ -109,23 +109,27 @@ def _last_compound(selector: str) -> str:
 def css_fixed_width(sheets: StyleSheets) -> list[Finding]:
     """Wide container rules that apply on a phone and are not undone later."""
     applying = sheets.applying()
-    found = []
+    found: list[Finding] = []
+    undone_until: dict[str, int] | None = None  # last compound -> last rule that undoes it
     for position, rule in enumerate(applying):
         if not _is_container(rule.selector):
             continue
         wide = _too_wide(rule)
         if wide is None:
             continue
-        key = _last_compound(rule.selector)
-        later = applying[position + 1:]
-        if any(_last_compound(r.selector) == key and _undoes(r) for r in later):
+        if undone_until is None:  # once, not a scan of every later rule per wide rule
+            undone_until = {_last_compound(r.selector): at
+                            for at, r in enumerate(applying) if _undoes(r)}
+        if undone_until.get(_last_compound(rule.selector), -1) > position:
             continue
         prop, px = wide
         found.append(Finding("fixed-width-css", rule.source,
                              f"{rule.selector} {{ {prop}: {rule.decls[prop]} }}"
                              + (f" in @media {rule.media}" if rule.media else "")
                              + f" ({px:.0f}px > {PHONE_WIDTH:.0f}px phone)"))
-    return found[:5]
+        if len(found) == 5:
+            break
+    return found
 
 
 _STYLE_WIDTH = tuple(re.compile(rf"(?:^|;|\s){prop}\s*:\s*([^;]+)")

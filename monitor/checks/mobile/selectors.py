@@ -74,6 +74,7 @@ class Selector:
     descendant_only: bool  # False when a sibling combinator makes ancestors unreliable
     ancestor_keys: frozenset[str]  # every key the earlier compounds need among ancestors
     specificity: tuple[int, int, int, int]  # ids, classes, tags, order
+    names: frozenset[str]  # the keys of all its compounds
 
 
 def compile_compound(text: str) -> Compound | None:
@@ -105,13 +106,14 @@ def compile_selector(rule: Rule) -> Selector | None:
     parsed = _parse_selector(rule.selector)
     if parsed is None:
         return None
-    compounds, siblings, needed, (ids, classes, tags) = parsed
-    return Selector(rule, compounds, not siblings, needed, (ids, classes, tags, rule.order))
+    compounds, siblings, needed, (ids, classes, tags), names = parsed
+    return Selector(rule, compounds, not siblings, needed, (ids, classes, tags, rule.order),
+                    names)
 
 
 @lru_cache(maxsize=50_000)  # sites sharing a theme (the kelurahan portal) share selectors
 def _parse_selector(text: str) -> tuple[tuple[Compound, ...], bool, frozenset[str],
-                                        tuple[int, int, int]] | None:
+                                        tuple[int, int, int], frozenset[str]] | None:
     if ":" in text and _DYNAMIC.search(text):
         return None
     parts = [p for p in _COMBINATOR.split(text) if p]
@@ -134,7 +136,8 @@ def _parse_selector(text: str) -> tuple[tuple[Compound, ...], bool, frozenset[st
     tags = sum(c.tag is not None for c in compounds)
     needed = frozenset().union(*(c.keys() for c in compounds[:-1])) if not siblings \
         else frozenset()
-    return tuple(compounds), siblings, needed, (ids, classes, tags)
+    names = frozenset().union(*(c.keys() for c in compounds))
+    return tuple(compounds), siblings, needed, (ids, classes, tags), names
 
 
 class RuleIndex:
@@ -160,8 +163,7 @@ class RuleIndex:
                 key = last.tag or "*"
             self._by_key[key][_rarest(selector.ancestor_keys)].append(selector)
             needed |= selector.ancestor_keys
-            for compound in selector.compounds:
-                names |= compound.keys()
+            names |= selector.names
         self.ancestor_keys = frozenset(needed)
         """Every key some selector needs among ancestors: the only ancestor keys ``matching``
         can tell apart, so a walk may keep just these (fewer distinct sets to memoise)."""
