@@ -61,7 +61,7 @@ from monitor.checks.mobile.layout import (
     responsive_evidence,
 )
 from monitor.checks.mobile.result import Mobile
-from monitor.checks.mobile.selectors import RuleIndex
+from monitor.checks.mobile.selectors import rule_index
 from monitor.checks.mobile.text import LEGIBLE_SHARE, TextSizes, measure
 from monitor.core.snapshot import Request, Snapshot
 
@@ -209,7 +209,7 @@ class _StaticAudit:
                      "no responsive framework")
 
     def _text(self) -> None:
-        index = RuleIndex(r for r in self.sheets.applying() if TEXT_DECLS & r.decls.keys())
+        index = rule_index(r for r in self.sheets.applying() if TEXT_DECLS & r.decls.keys())
         self.judge_text(measure(self.document, index), "static estimate")
 
     def judge_text(self, sizes: TextSizes, how: str) -> None:

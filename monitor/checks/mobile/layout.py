@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,6 +67,7 @@ def fixed_px(value: str) -> float | None:
     return float(match.group(1)) * _UNIT_PX[match.group(2)] if match else None
 
 
+@lru_cache(maxsize=20_000)  # pages sharing a theme share its selectors
 def _is_container(selector: str) -> bool:
     last = re.split(r"[\s>+~]+", selector.strip())[-1]
     tag = re.match(r"^[a-zA-Z][\w-]*", last)
@@ -102,6 +104,7 @@ def _undoes(rule: Rule) -> bool:
     return False
 
 
+@lru_cache(maxsize=20_000)
 def _last_compound(selector: str) -> str:
     return re.split(r"[\s>+~]+", selector.strip())[-1]
 

@@ -199,6 +199,26 @@ class RuleIndex:
         return found
 
 
+_INDEXES_KEPT = 8
+_indexes: dict[tuple[int, ...], tuple[tuple[Rule, ...], RuleIndex]] = {}
+
+
+def rule_index(rules: Iterable[Rule]) -> RuleIndex:
+    """``RuleIndex(rules)``, shared by pages whose rules are the very same objects (what
+    ``StyleSheets`` read of a shared theme is shared): compiling a theme's thousands of
+    selectors is then done once, and the index's memo of matches is already warm."""
+    kept_rules = tuple(rules)
+    key = tuple(map(id, kept_rules))
+    kept = _indexes.get(key)
+    if kept is not None:  # the kept rules are held here, so these ids are still theirs
+        return kept[1]
+    index = RuleIndex(kept_rules)
+    if len(_indexes) >= _INDEXES_KEPT:
+        _indexes.pop(next(iter(_indexes), key), None)  # the oldest
+    _indexes[key] = (kept_rules, index)
+    return index
+
+
 def _rarest(keys: frozenset[str]) -> str:
     """The ancestor key that filters best: an id, else a class, else a tag ("" if none)."""
     if not keys:
