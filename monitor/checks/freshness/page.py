@@ -40,8 +40,6 @@ from itertools import accumulate
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-
 from monitor.checks.freshness.candidate import Candidate
 from monitor.checks.freshness.dates import (
     announced_event,
@@ -214,28 +212,26 @@ def link_candidates(doc: Any, url: str, now: datetime) -> list[Candidate]:
     return [cand for cand, accept in _link_pending(doc, url, now) if accept()]
 
 
-_BODY_TEXT = etree.XPath("//body//text()")
-
-
 def _text_nodes(doc: Any) -> tuple[list[Any], list[str], list[int]]:
     """Every text node of the body (lxml "smart strings", which know their element), its
     text, and its offset in the text joined with newlines. One XPath call in C: walking
     ~9,000 elements of a portal page in Python would cost more than the 10 ms budget. Long
     script and style texts are blanked (a news portal carries ~160 KB of inline JS); short
     ones are dropped later by ``_owner``."""
-    nodes = _BODY_TEXT(doc)
-    lengths = list(map(len, nodes))
-    texts: list[str] = list(nodes)
-    for index in [i for i, length in enumerate(lengths) if length > 200]:
-        node = nodes[index]
-        parent = node.getparent()
-        if not node.is_tail and parent is not None and parent.tag in SKIP_TAGS:
-            texts[index] = ""
-            lengths[index] = 0
-    # the text that goes past MAX_TEXT_CHARS is the last kept (blanked texts count nothing)
-    cut = bisect_right(list(accumulate(lengths)), MAX_TEXT_CHARS) + 1
-    del texts[cut:], lengths[cut:]
-    offsets = list(accumulate(map((1).__add__, lengths), initial=0))
+    nodes = doc.xpath("//body//text()")
+    texts: list[str] = []
+    total = 0
+    for node in nodes:
+        if len(node) > 200:
+            parent = node.getparent()
+            if not node.is_tail and parent is not None and parent.tag in SKIP_TAGS:
+                texts.append("")
+                continue
+        texts.append(node)
+        total += len(node)
+        if total > MAX_TEXT_CHARS:
+            break
+    offsets = [0, *accumulate(len(text) + 1 for text in texts)]
     return nodes[: len(texts)], texts, offsets[: len(texts)]
 
 
