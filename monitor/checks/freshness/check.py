@@ -70,17 +70,19 @@ _reads: dict[tuple[str, int], tuple[weakref.ref[Fetched], tuple[Any, ...], datet
 def _read(kind: str, fetched: Fetched, now: datetime) -> list[Candidate]:
     """``READERS[kind](fetched, now)``, kept for recent responses (by identity, through a weak
     reference): every planning round after the feed arrived, and the run, read the same feed
-    or API answer, and parsing it is most of the freshness check's cost on a WordPress site."""
+    or API answer, and parsing it is most of the freshness check's cost on a WordPress site.
+    Nothing of the response is held: an entry goes when its response does."""
     key = (kind, id(fetched))
-    state = (fetched.body, fetched.status_code, fetched.error, fetched.url, fetched.final_url)
+    state = (id(fetched.body), len(fetched.body), fetched.status_code, fetched.error,
+             fetched.url, fetched.final_url)
     kept = _reads.get(key)
-    if (kept is not None and kept[0]() is fetched and kept[2] == now
-            and all(a is b for a, b in zip(kept[1], state, strict=True))):
+    if kept is not None and kept[0]() is fetched and kept[1] == state and kept[2] == now:
         return list(kept[3])
     found = READERS[kind](fetched, now)
     if len(_reads) >= _READS_KEPT:
         _reads.pop(next(iter(_reads), ("", 0)), None)  # the oldest
-    _reads[key] = (weakref.ref(fetched), state, now, tuple(found))
+    gone = weakref.ref(fetched, lambda _ref: _reads.pop(key, None))
+    _reads[key] = (gone, state, now, tuple(found))
     return found
 
 

@@ -199,7 +199,7 @@ class RuleIndex:
         return found
 
 
-_INDEXES_KEPT = 8
+_INDEXES_KEPT = 4  # each holds its memo of matches (at most 50,000)
 _indexes: dict[tuple[int, ...], tuple[tuple[Rule, ...], RuleIndex]] = {}
 
 
