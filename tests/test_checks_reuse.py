@@ -14,7 +14,9 @@ import lxml.html
 import pytest
 
 from monitor.checks.freshness import check as freshness_check
+from monitor.checks.freshness import kept
 from monitor.checks.freshness.check import FreshnessCheck
+from monitor.checks.freshness.sources import feed_url
 from monitor.checks.mobile.check import MobileCheck, stylesheet_links
 from monitor.checks.mobile.css import StyleSheets
 from monitor.checks.mobile.layout import FRAMEWORK, framework_match
@@ -174,3 +176,23 @@ def test_a_feed_is_read_once_per_response_and_again_when_it_changes(
     later = dataclasses.replace(snap, taken_at=NOW + timedelta(days=400))
     check.run(later, {})  # another moment: read again (what is plausible depends on it)
     assert len(reads) == 3
+
+
+def test_a_home_page_links_are_read_once_per_response(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def counting(doc: Any, base: str, wordpress: bool) -> str | None:
+        calls.append(base)
+        return feed_url(doc, base, wordpress)
+
+    monkeypatch.setattr(kept, "feed_url", counting)
+    check = FreshnessCheck()
+    snap = freshness_snapshot(feed([2]))
+    assert [r.url for r in check.plan(snap)] == []  # the feed is in, and it dates the site
+    check.plan(snap)
+    assert check.run(snap, {}).last_update_source == "feed"
+    assert calls == ["http://f.test/"]
+    moved = Fetched("http://f.test/", "http://g.test/", 200, {}, snap.home.body if snap.home
+                    else b"")
+    assert check.plan(dataclasses.replace(snap, home=moved)) != []  # its feed is elsewhere
+    assert calls == ["http://f.test/", "http://g.test/"]
