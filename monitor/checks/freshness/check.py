@@ -34,9 +34,9 @@ from urllib.parse import urljoin
 from monitor.checks.base import Evidence
 from monitor.checks.freshness.candidate import Candidate, newest
 from monitor.checks.freshness.fingerprint import fingerprint
+from monitor.checks.freshness.kept import home_sources, read
 from monitor.checks.freshness.page import read_page
 from monitor.checks.freshness.sources import (
-    feed_url,
     read_feed,
     read_last_modified,
     read_sitemap,
@@ -44,7 +44,6 @@ from monitor.checks.freshness.sources import (
     robots_sitemaps,
     same_site,
     sitemap_fallback,
-    wp_api_root,
     wp_posts_url,
 )
 from monitor.checks.freshness.stamps import corroborate
@@ -61,8 +60,6 @@ MIN_FINGERPRINT_WORDS = 30
 """Below this a page is an error or placeholder page; flipping to or from one is not an edit."""
 ORDER = ("wp-api", "feed", "sitemap", "page", "content-change", "http-header")
 READERS = {"wp-api": read_wp_posts, "feed": read_feed, "sitemap": read_sitemap}
-
-
 @dataclass
 class Freshness:
     last_update: str | None = None
@@ -104,13 +101,10 @@ def wanted(snapshot: Snapshot) -> list[tuple[str, Request]]:
     if home is None or not home.ok:
         return []
     base = _base(home)
-    doc = home.document
-    api = wp_api_root(doc, home.headers, base)
-    wordpress = api is not None or home.body.find(b"/wp-content/", 0, 500_000) != -1
+    api, feed, wordpress = home_sources(home)
     urls: list[tuple[str, str]] = []
     if api:
         urls.append(("wp-api", wp_posts_url(api)))
-    feed = feed_url(doc, base, wordpress)
     if feed:
         urls.append(("feed", feed))
     if any(snapshot.fetched(url) is None for _kind, url in urls) or _dated_by(snapshot, urls):
@@ -133,7 +127,7 @@ def _dated_by(snapshot: Snapshot, urls: list[tuple[str, str]]) -> bool:
     now = snapshot.taken_at
     for kind, url in urls:
         got = snapshot.fetched(url)
-        if got is not None and kind in READERS and READERS[kind](got, now):
+        if got is not None and kind in READERS and read(kind, READERS[kind], got, now):
             return True
     return False
 
@@ -161,7 +155,7 @@ def collect(snapshot: Snapshot,
     for kind, request in wanted(snapshot):
         got = snapshot.fetched(request)
         if got is not None and kind in READERS:
-            found.setdefault(kind, []).extend(READERS[kind](got, now))
+            found.setdefault(kind, []).extend(read(kind, READERS[kind], got, now))
     stamps: tuple[Candidate, ...] = ()
     if not any(found.values()):
         page = read_page(home.document, _base(home), now)

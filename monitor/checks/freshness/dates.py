@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 from monitor.core.clock import JAKARTA
 
@@ -119,6 +120,7 @@ class FoundDate:
         return self.when.date().isoformat()
 
 
+@lru_cache(maxsize=512)  # a feed's every item names the same zone; building one costs ~3 us
 def _zone(name: str | None) -> timezone | None:
     if not name:
         return None

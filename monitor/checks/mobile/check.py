@@ -45,6 +45,7 @@ A site not reached is not judged (all three fields null/empty).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -60,7 +61,7 @@ from monitor.checks.mobile.layout import (
     responsive_evidence,
 )
 from monitor.checks.mobile.result import Mobile
-from monitor.checks.mobile.selectors import RuleIndex
+from monitor.checks.mobile.selectors import rule_index
 from monitor.checks.mobile.text import LEGIBLE_SHARE, TextSizes, measure
 from monitor.core.snapshot import Request, Snapshot
 
@@ -80,8 +81,18 @@ BLOCKING = frozenset({"no_viewport", "viewport_not_device_width", "horizontal_sc
                       "small_tap_targets"})
 
 
+_LINKS_KEPT = 1024  # pages kept: a sweep plans up to its concurrency of sites between rounds
+_links: dict[int, tuple[weakref.ref[Any], str, tuple[tuple[str, str], ...]]] = {}
+
+
 def stylesheet_links(document: Any, base: str) -> list[tuple[str, str]]:
-    """(absolute URL, media) of the page's stylesheets, in document order."""
+    """(absolute URL, media) of the page's stylesheets, in document order. Recent pages'
+    answers are kept (by identity, through a weak reference): the mobile and content checks
+    each ask for it when planning every round and again when judging, and resolving each
+    link's URL is most of the cost."""
+    kept = _links.get(id(document))
+    if kept is not None and kept[0]() is document and kept[1] == base:
+        return list(kept[2])
     out: list[tuple[str, str]] = []
     for link in document.iter("link"):
         rel = str(link.get("rel", "")).lower().split()
@@ -93,6 +104,9 @@ def stylesheet_links(document: Any, base: str) -> list[tuple[str, str]]:
         url = urljoin(base, href)
         if urlsplit(url).scheme in ("http", "https") and all(u != url for u, _ in out):
             out.append((url, str(link.get("media", ""))))
+    if len(_links) >= _LINKS_KEPT:
+        _links.pop(next(iter(_links), 0), None)  # the oldest
+    _links[id(document)] = (weakref.ref(document), base, tuple(out))
     return out
 
 
@@ -195,7 +209,7 @@ class _StaticAudit:
                      "no responsive framework")
 
     def _text(self) -> None:
-        index = RuleIndex(r for r in self.sheets.applying() if TEXT_DECLS & r.decls.keys())
+        index = rule_index(r for r in self.sheets.applying() if TEXT_DECLS & r.decls.keys())
         self.judge_text(measure(self.document, index), "static estimate")
 
     def judge_text(self, sizes: TextSizes, how: str) -> None:

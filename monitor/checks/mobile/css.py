@@ -38,6 +38,26 @@ class Rule:
     order: int  # position in the cascade (later wins at equal specificity)
 
 
+_PARSED_KEPT = 256  # sheets kept, the inline ones of a few themes included
+_PARSED_MAX_CHARS = 3_000_000  # and at most this much of their text
+_ParsedKey = tuple[str, str, str, int]  # text, source, media, rules before it
+_parsed: dict[_ParsedKey, tuple[tuple[Rule, ...], tuple[tuple[str, str], ...]]] = {}
+_parsed_chars = 0
+
+
+def _keep(key: _ParsedKey, value: tuple[tuple[Rule, ...], tuple[tuple[str, str], ...]]) -> None:
+    global _parsed_chars
+    if len(key[0]) > _PARSED_MAX_CHARS // 4:
+        return
+    while _parsed and (len(_parsed) >= _PARSED_KEPT
+                       or _parsed_chars + len(key[0]) > _PARSED_MAX_CHARS):
+        oldest = next(iter(_parsed))
+        del _parsed[oldest]
+        _parsed_chars -= len(oldest[0])
+    _parsed[key] = value
+    _parsed_chars += len(key[0])
+
+
 @dataclass
 class StyleSheets:
     """Everything read from a page's CSS."""
@@ -48,15 +68,36 @@ class StyleSheets:
     total_bytes: int = 0
 
     def add(self, text: str, source: str, media: str = "") -> None:
-        """Read one stylesheet (inline or fetched) into the cascade, in document order."""
+        """Read one stylesheet (inline or fetched) into the cascade, in document order.
+
+        What a sheet adds is kept for the next page that has the same sheet at the same place
+        in its cascade (the city's kelurahan pages share one portal's theme CSS, 50-250 KB,
+        ~30 ms to read each time, and its inline styles); rules are immutable, so they are
+        shared, and so is their ``selectors.rule_index``."""
         self.sources.append(source)
         self.total_bytes += len(text)
-        text = _COMMENT.sub(" ", text)
-        _Reader(self, text, source).block(0, media)
+        key = (text, source, media, len(self.rules))
+        kept = _parsed.get(key)
+        if kept is not None:
+            self.rules += kept[0]
+            self.media_queries += kept[1]
+            return
+        rules, queries = len(self.rules), len(self.media_queries)
+        _Reader(self, _COMMENT.sub(" ", text), source).block(0, media)
+        _keep(key, (tuple(self.rules[rules:]), tuple(self.media_queries[queries:])))
 
     def applying(self, width: float = PHONE_WIDTH) -> list[Rule]:
-        """Rules whose media query applies on a phone ``width`` CSS px wide."""
-        return [r for r in self.rules if media_applies(r.media, width)]
+        """Rules whose media query applies on a phone ``width`` CSS px wide (each distinct
+        query judged once: a theme's thousands of rules share a few dozen)."""
+        verdicts: dict[str, bool] = {}
+        out = []
+        for rule in self.rules:
+            applies = verdicts.get(rule.media)
+            if applies is None:
+                applies = verdicts[rule.media] = media_applies(rule.media, width)
+            if applies:
+                out.append(rule)
+        return out
 
 
 class _Reader:

@@ -74,6 +74,7 @@ class Selector:
     descendant_only: bool  # False when a sibling combinator makes ancestors unreliable
     ancestor_keys: frozenset[str]  # every key the earlier compounds need among ancestors
     specificity: tuple[int, int, int, int]  # ids, classes, tags, order
+    names: frozenset[str]  # the keys of all its compounds
 
 
 def compile_compound(text: str) -> Compound | None:
@@ -105,13 +106,14 @@ def compile_selector(rule: Rule) -> Selector | None:
     parsed = _parse_selector(rule.selector)
     if parsed is None:
         return None
-    compounds, siblings, needed, (ids, classes, tags) = parsed
-    return Selector(rule, compounds, not siblings, needed, (ids, classes, tags, rule.order))
+    compounds, siblings, needed, (ids, classes, tags), names = parsed
+    return Selector(rule, compounds, not siblings, needed, (ids, classes, tags, rule.order),
+                    names)
 
 
 @lru_cache(maxsize=50_000)  # sites sharing a theme (the kelurahan portal) share selectors
 def _parse_selector(text: str) -> tuple[tuple[Compound, ...], bool, frozenset[str],
-                                        tuple[int, int, int]] | None:
+                                        tuple[int, int, int], frozenset[str]] | None:
     if ":" in text and _DYNAMIC.search(text):
         return None
     parts = [p for p in _COMBINATOR.split(text) if p]
@@ -134,7 +136,8 @@ def _parse_selector(text: str) -> tuple[tuple[Compound, ...], bool, frozenset[st
     tags = sum(c.tag is not None for c in compounds)
     needed = frozenset().union(*(c.keys() for c in compounds[:-1])) if not siblings \
         else frozenset()
-    return tuple(compounds), siblings, needed, (ids, classes, tags)
+    names = frozenset().union(*(c.keys() for c in compounds))
+    return tuple(compounds), siblings, needed, (ids, classes, tags), names
 
 
 class RuleIndex:
@@ -145,6 +148,8 @@ class RuleIndex:
         self._by_key: dict[str, dict[str, list[Selector]]] = defaultdict(
             lambda: defaultdict(list))
         self._memo: dict[tuple[Node, frozenset[str]], list[Selector]] = {}
+        needed: set[str] = set()
+        names: set[str] = set()
         for rule in rules:
             selector = compile_selector(rule)
             if selector is None:
@@ -157,6 +162,14 @@ class RuleIndex:
             else:
                 key = last.tag or "*"
             self._by_key[key][_rarest(selector.ancestor_keys)].append(selector)
+            needed |= selector.ancestor_keys
+            names |= selector.names
+        self.ancestor_keys = frozenset(needed)
+        """Every key some selector needs among ancestors: the only ancestor keys ``matching``
+        can tell apart, so a walk may keep just these (fewer distinct sets to memoise)."""
+        self.names = frozenset(names)
+        """Every ``.class`` and ``#id`` (and tag) some selector names: an element's other
+        classes and ids change no match, so a walk may drop them (``text.measure``)."""
 
     def __bool__(self) -> bool:
         return bool(self._by_key)
@@ -184,6 +197,26 @@ class RuleIndex:
         if len(self._memo) < 50_000:
             self._memo[memo_key] = found
         return found
+
+
+_INDEXES_KEPT = 4  # each holds its memo of matches (at most 50,000)
+_indexes: dict[tuple[int, ...], tuple[tuple[Rule, ...], RuleIndex]] = {}
+
+
+def rule_index(rules: Iterable[Rule]) -> RuleIndex:
+    """``RuleIndex(rules)``, shared by pages whose rules are the very same objects (what
+    ``StyleSheets`` read of a shared theme is shared): compiling a theme's thousands of
+    selectors is then done once, and the index's memo of matches is already warm."""
+    kept_rules = tuple(rules)
+    key = tuple(map(id, kept_rules))
+    kept = _indexes.get(key)
+    if kept is not None:  # the kept rules are held here, so these ids are still theirs
+        return kept[1]
+    index = RuleIndex(kept_rules)
+    if len(_indexes) >= _INDEXES_KEPT:
+        _indexes.pop(next(iter(_indexes), key), None)  # the oldest
+    _indexes[key] = (kept_rules, index)
+    return index
 
 
 def _rarest(keys: frozenset[str]) -> str:

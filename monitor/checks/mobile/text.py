@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.checks.mobile.css import ROOT_FONT_PX, declarations, length_px
-from monitor.checks.mobile.selectors import Node, RuleIndex, node_of
+from monitor.checks.mobile.selectors import Node, RuleIndex
 
 LEGIBLE_PX = 12.0  # Lighthouse font-size: "12px or larger is legible"
 LEGIBLE_SHARE = 0.60  # Lighthouse font-size: at least 60% of text must be legible
@@ -127,27 +127,64 @@ def element_style(element: Any, node: Node, ancestors: frozenset[str], parent: _
 
 
 def measure(document: Any, index: RuleIndex) -> TextSizes:
-    """Walk the document (iteratively: hostile pages nest deeply) and size its text."""
+    """Walk the document (iteratively: hostile pages nest deeply) and size its text.
+
+    An element's style depends only on its tag, the classes and id some selector names
+    (``RuleIndex.project``), ``hidden``, ``style`` (and a ``<font>``'s ``size``), its parent's
+    style and the keys of its ancestors that some selector needs (``RuleIndex.ancestor_keys``),
+    so it is computed once per distinct combination: a portal's 2,000 list items cost a dict
+    lookup each, not a selector match each (the walk is the static audit's main cost)."""
+    relevant = index.ancestor_keys if index else frozenset()
+    names = index.names if index else frozenset()
     sizes = TextSizes()
+    count = sizes.count
     root = _Style(ROOT_FONT_PX, True)
+    memo: dict[tuple[Any, ...], tuple[_Style, frozenset[str] | None]] = {}
+    class_sets: dict[Any, frozenset[str]] = {}
     stack: list[tuple[Any, _Style, frozenset[str]]] = [(document, root, frozenset())]
     seen = 0
     while stack and seen < MAX_ELEMENTS:
         element, parent, ancestors = stack.pop()
         seen += 1
-        if not isinstance(element.tag, str):
+        tag = element.tag
+        if not isinstance(tag, str):
             continue
-        node = node_of(element)
-        if node.tag in NOT_RENDERED:
+        tag = tag.lower()
+        if tag in NOT_RENDERED:
             continue
-        style = element_style(element, node, ancestors, parent, index)
-        if not style.displayed:
+        get = element.get
+        raw = get("class")
+        classes = class_sets.get(raw)
+        if classes is None:
+            classes = frozenset(c for c in str(raw or "").split() if "." + c in names)
+            class_sets[raw] = classes
+        ident = get("id")
+        if ident and "#" + ident not in names:
+            ident = None
+        key = (tag, classes, ident or None, get("hidden") is None, get("style"),
+               get("size") if tag == "font" else None, parent.px, parent.visible, ancestors)
+        known = memo.get(key)
+        if known is None:
+            node = Node(tag, str(ident) if ident else None, classes)
+            style = element_style(element, node, ancestors, parent, index)
+            # one shared set per combination: later hashes of it are cached
+            known = (style, (ancestors | (node.keys() & relevant)) if style.displayed
+                     else None)
+            memo[key] = known
+        style, chain = known
+        if chain is None:  # not displayed
             continue
         if style.visible:
-            sizes.count(element.text, style.px)
-            for child in element:
-                sizes.count(child.tail, style.px)
-        chain = ancestors | node.keys() if len(element) else ancestors
-        for child in reversed(element):
-            stack.append((child, style, chain))
+            text = element.text
+            if text:
+                count(text, style.px)
+        if len(element):
+            children = list(element)
+            if style.visible:
+                for child in children:
+                    tail = child.tail
+                    if tail:
+                        count(tail, style.px)
+            children.reverse()
+            stack += [(child, style, chain) for child in children]
     return sizes
