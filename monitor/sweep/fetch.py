@@ -40,6 +40,7 @@ from monitor.sweep.address import (
     is_public,
 )
 from monitor.sweep.limits import BodyLease
+from monitor.sweep.network import AsyncioBackend, AsyncioStream
 from monitor.targets.loader import url_problem
 
 MAX_REDIRECTS = 10  # what browsers and the issue allow
@@ -79,7 +80,7 @@ class ResolvingBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, resolver: Resolver | None, guard: AddressGuard) -> None:
         self._resolver = resolver
         self._guard = guard
-        self._inner = httpcore.AnyIOBackend()
+        self._inner = AsyncioBackend()
 
     async def connect_tcp(
         self, host: str, port: int, timeout: float | None = None,
@@ -272,6 +273,8 @@ def _transport_of(response: httpx.Response) -> asyncio.ReadTransport | None:
     control, so this walks their private attributes; if they change, it finds nothing and
     the budget only bounds what the sweep keeps, not what the socket buffers."""
     stream: Any = response.extensions.get("network_stream")
+    if isinstance(stream, AsyncioStream):  # ours (monitor.sweep.network)
+        return stream.raw_transport
     stream = getattr(stream, "_stream", None)  # httpcore AnyIOStream -> anyio stream
     while hasattr(stream, "transport_stream"):  # TLS wrapper(s) -> the socket stream
         stream = stream.transport_stream
