@@ -47,7 +47,6 @@ def serve(n: int, tls: bool, gzip: bool) -> None:
 
 async def sweep(urls: list[str], concurrency: int, cache: str, ca: str) -> tuple[int, int]:
     from monitor.core.snapshot import Request
-    from monitor.sweep.address import is_public
     from monitor.sweep.fetch import FetchConfig, fetch, new_client, ssl_context_for
     from monitor.sweep.meter import COUNT, Meter
     from monitor.sweep.validators import Validators

@@ -7,8 +7,8 @@ so a new check adds data without a schema change.
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, UniqueConstraint
