@@ -16,8 +16,9 @@ import contextlib
 import socket
 import ssl
 import time
+import weakref
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +41,8 @@ from monitor.sweep.address import (
     is_public,
 )
 from monitor.sweep.limits import BodyLease
-from monitor.sweep.network import AsyncioBackend, AsyncioStream
+from monitor.sweep.network import AsyncioStream, ResolvingBackend
+from monitor.sweep.network import Resolver as Resolver  # where callers import it from
 from monitor.targets.loader import url_problem
 
 MAX_REDIRECTS = 10  # what browsers and the issue allow
@@ -58,55 +60,6 @@ class FetchConfig:
     max_bytes: int = 5_000_000
     user_agent: str = USER_AGENT
     ssl_context: ssl.SSLContext | None = None  # None: certifi's CA bundle
-
-
-# (host, port) -> the (address, port) to connect to, or None: "does not resolve".
-Resolver = Callable[[str, int], "tuple[str, int] | None"]
-_SocketOption = (tuple[int, int, int] | tuple[int, int, bytes | bytearray]
-                 | tuple[int, int, None, int])  # httpcore's SOCKET_OPTION
-
-
-class ResolvingBackend(httpcore.AsyncNetworkBackend):
-    """Every connection of one site client goes through here, for two reasons:
-
-    * ``resolver`` (optional): connect where it says a (host, port) lives, while the URL,
-      the Host header and the TLS server name keep the real name (discovery tests put named
-      hosts on the loopback fleet). ``None`` from it fails exactly as a real DNS miss does:
-      a ``socket.gaierror`` under a ConnectError, which ``classify`` calls ``dns``.
-    * ``guard``: the address actually connected to (the socket's peer, so DNS rebinding
-      cannot slip past a check made on an earlier lookup) must respect the site's address
-      rule (``address.AddressGuard``); a refused hop raises ``AddressRefused``."""
-
-    def __init__(self, resolver: Resolver | None, guard: AddressGuard) -> None:
-        self._resolver = resolver
-        self._guard = guard
-        self._inner = AsyncioBackend()
-
-    async def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[_SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        address: tuple[str, int] | None = (host, port)
-        if self._resolver is not None:
-            address = self._resolver(host, port)
-        if address is None:
-            try:  # raised while handling, as anyio does: httpcore's pool drops __cause__
-                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-            except socket.gaierror as miss:
-                raise httpcore.ConnectError(f"{host}: Name or service not known") from miss
-        stream = await self._inner.connect_tcp(address[0], address[1], timeout, local_address,
-                                               socket_options)
-        peer = stream.get_extra_info("server_addr")
-        try:
-            self._guard.check(host, str(peer[0]) if peer else address[0])
-        except AddressRefused:
-            await stream.aclose()
-            raise
-        return stream
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
 
 
 class _SiteCookies(httpx.Cookies):
@@ -236,7 +189,7 @@ async def _follow(
                 result.ttfb_ms = (time.perf_counter() - start) * 1000
             result.final_url = str(response.url)
             result.status_code = response.status_code
-            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            result.headers = dict(response.headers.items())  # lower-case names, repeats joined
             result.tls = _tls_info(response, current)
             location = response.headers.get("location")
             if response.is_redirect and location:
@@ -338,15 +291,33 @@ def _tls_info(response: httpx.Response, url: str) -> TLSInfo | None:
     ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
     if ssl_object is None:
         return TLSInfo(verified=True)
-    cert = ssl_object.getpeercert() or {}
-    not_after = None
-    days_left = None
-    with contextlib.suppress(KeyError, ValueError):
-        seconds = ssl.cert_time_to_seconds(cert["notAfter"])
+    seconds, issuer = _certificate(ssl_object)
+    not_after = days_left = None
+    if seconds is not None:
         not_after = datetime.fromtimestamp(seconds, UTC)
         days_left = int((seconds - time.time()) // 86400)
-    issuer = ", ".join("=".join(kv) for rdn in cert.get("issuer", ()) for kv in rdn) or None
     return TLSInfo(verified=True, not_after=not_after, days_left=days_left, issuer=issuer)
+
+
+# A connection's certificate read once: a site's extras reuse its connection, and decoding
+# the certificate and parsing its date cost ~30 us per answer.
+_CERTIFICATES: weakref.WeakKeyDictionary[Any, tuple[float | None, str | None]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _certificate(ssl_object: Any) -> tuple[float | None, str | None]:
+    """(notAfter as a Unix time, issuer) of the certificate the server presented."""
+    known = _CERTIFICATES.get(ssl_object)
+    if known is not None:
+        return known
+    cert = ssl_object.getpeercert() or {}
+    seconds = None
+    with contextlib.suppress(KeyError, ValueError):
+        seconds = ssl.cert_time_to_seconds(cert["notAfter"])
+    issuer = ", ".join("=".join(kv) for rdn in cert.get("issuer", ()) for kv in rdn) or None
+    with contextlib.suppress(TypeError):  # not weakly referable: just not remembered
+        _CERTIFICATES[ssl_object] = (seconds, issuer)
+    return seconds, issuer
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -28,11 +28,13 @@ import ipaddress
 import socket
 import ssl
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 import httpcore
 from httpcore._utils import is_socket_readable
+
+from monitor.sweep.address import AddressGuard, AddressRefused
 
 HIGH_WATER = 64 * 1024  # unread bytes at which a connection stops reading its socket
 LOW_WATER = 0  # ... and at which it reads again
@@ -280,3 +282,48 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+# (host, port) -> the (address, port) to connect to, or None: "does not resolve".
+Resolver = Callable[[str, int], "tuple[str, int] | None"]
+class ResolvingBackend(httpcore.AsyncNetworkBackend):
+    """Every connection of one site client goes through here, for two reasons:
+
+    * ``resolver`` (optional): connect where it says a (host, port) lives, while the URL,
+      the Host header and the TLS server name keep the real name (discovery tests put named
+      hosts on the loopback fleet). ``None`` from it fails exactly as a real DNS miss does:
+      a ``socket.gaierror`` under a ConnectError, which ``classify`` calls ``dns``.
+    * ``guard``: the address actually connected to (the socket's peer, so DNS rebinding
+      cannot slip past a check made on an earlier lookup) must respect the site's address
+      rule (``address.AddressGuard``); a refused hop raises ``AddressRefused``."""
+
+    def __init__(self, resolver: Resolver | None, guard: AddressGuard) -> None:
+        self._resolver = resolver
+        self._guard = guard
+        self._inner = AsyncioBackend()
+
+    async def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        address: tuple[str, int] | None = (host, port)
+        if self._resolver is not None:
+            address = self._resolver(host, port)
+        if address is None:
+            try:  # raised while handling, as anyio does: httpcore's pool drops __cause__
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            except socket.gaierror as miss:
+                raise httpcore.ConnectError(f"{host}: Name or service not known") from miss
+        stream = await self._inner.connect_tcp(address[0], address[1], timeout, local_address,
+                                               socket_options)
+        peer = stream.get_extra_info("server_addr")
+        try:
+            self._guard.check(host, str(peer[0]) if peer else address[0])
+        except AddressRefused:
+            await stream.aclose()
+            raise
+        return stream
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
