@@ -179,3 +179,33 @@ def test_a_waiting_site_stops_reading_from_its_socket(
 
     found = asyncio.run(transports())
     assert all(isinstance(t, asyncio.ReadTransport) for t in found), found
+
+
+def test_the_sweeps_own_connections_can_be_paused_too(
+    fleet_factory: Callable[[list[FleetSite]], Fleet],
+) -> None:
+    """The sweep's clients run on monitor.sweep.network, not anyio: the transport found for
+    the budget's pause must be the socket's own (under TLS too), and a body paused and
+    resumed mid-way must still arrive whole."""
+    from monitor.sweep.fetch import FetchConfig, _transport_of, new_client
+
+    body = "x" * 2_000_000
+    fleet = fleet_factory([FleetSite("plain", {"/": Page(body=body)}),
+                           FleetSite("tls", {"/": Page(body=body)}, tls="valid")])
+
+    async def read_paused(name: str) -> tuple[object, bool, int]:
+        context = fleet.client_ssl_context()
+        async with new_client(FetchConfig(), context) as client, \
+                client.stream("GET", fleet.url(name)) as response:
+            transport = _transport_of(response)
+            assert isinstance(transport, asyncio.ReadTransport)
+            transport.pause_reading()
+            await asyncio.sleep(0.3)  # the server keeps sending meanwhile
+            paused = not transport.is_reading()
+            transport.resume_reading()
+            return transport, paused, len(await response.aread())
+
+    for name in ("plain", "tls"):
+        transport, paused, size = asyncio.run(read_paused(name))
+        assert paused and size == len(body), name
+        assert type(transport).__name__ == "_SelectorSocketTransport", name  # the TCP socket

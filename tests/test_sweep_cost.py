@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.store import Store
 
@@ -237,6 +239,41 @@ def test_a_304_whose_kept_body_is_damaged_is_asked_again_plainly(
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
 
     assert feed_route.answers == [200, 304, 200]
+    dates = [f["freshness"]["last_update"] for f in judged(sqlite_url, "uji")]
+    assert dates == ["2026-11-20", "2026-11-20"]
+
+
+@pytest.mark.parametrize(("cut", "answers"), [
+    ("body", [200, 304, 200]),  # validators readable: asked conditionally, then plainly
+    ("header", [200, 200]),  # nothing readable: a plain request
+])
+def test_a_half_written_entry_is_never_used(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
+    write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path, cut: str,
+    answers: list[int],
+) -> None:
+    """Entries are rewritten in place (no temporary file and rename): a sweep killed
+    mid-write leaves a prefix of an entry, which must read as no entry at all."""
+    feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
+    fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
+                                             "/style.css": Page(body=CSS)})])
+    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
+            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
+             "url": fleet.url("uji")}]
+    targets = write_targets(rows)
+    cache = tmp_path / "http-cache"
+    env = {"MONITOR_HTTP_CACHE_DIR": str(cache)}
+    run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
+    kept = list(cache.glob("*.kept"))
+    assert kept
+    for path in kept:
+        data = path.read_bytes()
+        meta_end = data.index(b"\n")
+        path.write_bytes(data[:meta_end // 2] if cut == "header"
+                         else data[:meta_end + 1 + (len(data) - meta_end) // 2])
+    run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
+
+    assert feed_route.answers == answers
     dates = [f["freshness"]["last_update"] for f in judged(sqlite_url, "uji")]
     assert dates == ["2026-11-20", "2026-11-20"]
 

@@ -22,6 +22,8 @@ from monitor.store.db import open_engine, safe_url
 from monitor.store.models import Result, Site, Sweep, result_row
 from monitor.targets.loader import Target
 
+_RESULT_INSERT = insert(Result.__table__)  # type: ignore[attr-defined]
+
 __all__ = ["Store", "Site", "Sweep", "Result", "SyncReport", "open_engine", "result_row",
            "safe_url"]
 
@@ -160,7 +162,9 @@ class Store:
             values = [{**row, "sweep_id": sweep_id, "site_id": self._site_ids[code]}
                       for code, row in rows if self._site_ids.get(code) is not None]
             if values:
-                session.execute(insert(Result), values)
+                # Core's insert on the table: the ORM's bulk insert walks every row through
+                # its persistence bookkeeping first (measured ~20% of a stored row's CPU)
+                session.execute(_RESULT_INSERT, values)
                 session.commit()
             return len(values)
 

@@ -7,6 +7,7 @@ so a new check adds data without a schema change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -167,14 +168,37 @@ class AlertDelivery(SQLModel, table=True):
 _RESULT_KEYS = frozenset({"id", "sweep_id", "site_id"})
 
 
+def _result_shape() -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """``Result``'s measured columns: plain defaults, and the columns whose default is made
+    by a factory (a fresh list or dict per row)."""
+    plain: dict[str, Any] = {}
+    made: list[tuple[str, Callable[[], Any]]] = []
+    for name, info in Result.model_fields.items():
+        if name in _RESULT_KEYS:
+            continue
+        if info.is_required():
+            plain[name] = None
+        elif info.default_factory is not None:
+            plain[name] = None  # keeps the column order; replaced per row below
+            made.append((name, info.default_factory))  # type: ignore[arg-type]
+        else:
+            plain[name] = info.default
+    return plain, tuple(made)
+
+
+_SHAPE = _result_shape()
+
+
 def result_row() -> dict[str, Any]:
     """Every measured column of ``Result`` with the value it has when no check set it (None
     for a required one): the one list of a stored result's shape. The sweep builds plain
     rows from it (``store.save_rows``) instead of ORM objects, so a column added to
-    ``Result`` is written by the sweep with no second list to keep in step."""
-    row: dict[str, Any] = {}
-    for name, info in Result.model_fields.items():
-        if name not in _RESULT_KEYS:
-            row[name] = None if info.is_required() else info.get_default(
-                call_default_factory=True)
+    ``Result`` is written by the sweep with no second list to keep in step.
+
+    The shape is read from the model once: pydantic's ``get_default`` inspects each default
+    factory's signature on every call, which cost ~0.7 ms per stored row."""
+    plain, made = _SHAPE
+    row = dict(plain)
+    for name, factory in made:
+        row[name] = factory()
     return row

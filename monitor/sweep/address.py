@@ -3,7 +3,7 @@
 Why: a hacked or hostile site answering ``302 Location: http://127.0.0.1:PORT/secret`` (or
 ``http://169.254.169.254/`` on a cloud server) must not make the monitor fetch an internal
 page and print its text in reports and emails. The rule is checked on the address actually
-connected to (``fetch.GuardedBackend``), so a public name that later resolves to a private
+connected to (``network.ResolvingBackend``), so a public name that later resolves to a private
 address (DNS rebinding) is caught too. A target whose own address is private (an intranet
 site, and every simulated site in the tests) is trusted to redirect within its network.
 

@@ -16,8 +16,9 @@ import contextlib
 import socket
 import ssl
 import time
+import weakref
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+import sniffio
 
 from monitor import USER_AGENT
 from monitor.core.hosts import host_in, own_host
@@ -40,6 +42,8 @@ from monitor.sweep.address import (
     is_public,
 )
 from monitor.sweep.limits import BodyLease
+from monitor.sweep.network import AsyncioStream, ResolvingBackend
+from monitor.sweep.network import Resolver as Resolver  # where callers import it from
 from monitor.targets.loader import url_problem
 
 MAX_REDIRECTS = 10  # what browsers and the issue allow
@@ -59,53 +63,34 @@ class FetchConfig:
     ssl_context: ssl.SSLContext | None = None  # None: certifi's CA bundle
 
 
-# (host, port) -> the (address, port) to connect to, or None: "does not resolve".
-Resolver = Callable[[str, int], "tuple[str, int] | None"]
-_SocketOption = (tuple[int, int, int] | tuple[int, int, bytes | bytearray]
-                 | tuple[int, int, None, int])  # httpcore's SOCKET_OPTION
+class _SiteCookies(httpx.Cookies):
+    """The site's cookie jar, as httpx keeps it, read only when an answer sets a cookie:
+    httpx hands every response to urllib's jar through adapter objects (~5% of a request's
+    CPU here), and the jar itself only ever reads Set-Cookie and Set-Cookie2."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
 
 
-class ResolvingBackend(httpcore.AsyncNetworkBackend):
-    """Every connection of one site client goes through here, for two reasons:
+class _SiteTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over our pool. httpx has no public hook for the network backend;
+    its own ``__init__`` would build a default pool first, only to be replaced."""
 
-    * ``resolver`` (optional): connect where it says a (host, port) lives, while the URL,
-      the Host header and the TLS server name keep the real name (discovery tests put named
-      hosts on the loopback fleet). ``None`` from it fails exactly as a real DNS miss does:
-      a ``socket.gaierror`` under a ConnectError, which ``classify`` calls ``dns``.
-    * ``guard``: the address actually connected to (the socket's peer, so DNS rebinding
-      cannot slip past a check made on an earlier lookup) must respect the site's address
-      rule (``address.AddressGuard``); a refused hop raises ``AddressRefused``."""
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self._pool = pool  # what every other method of the transport uses
 
-    def __init__(self, resolver: Resolver | None, guard: AddressGuard) -> None:
-        self._resolver = resolver
-        self._guard = guard
-        self._inner = httpcore.AnyIOBackend()
 
-    async def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[_SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        address: tuple[str, int] | None = (host, port)
-        if self._resolver is not None:
-            address = self._resolver(host, port)
-        if address is None:
-            try:  # raised while handling, as anyio does: httpcore's pool drops __cause__
-                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-            except socket.gaierror as miss:
-                raise httpcore.ConnectError(f"{host}: Name or service not known") from miss
-        stream = await self._inner.connect_tcp(address[0], address[1], timeout, local_address,
-                                               socket_options)
-        peer = stream.get_extra_info("server_addr")
-        try:
-            self._guard.check(host, str(peer[0]) if peer else address[0])
-        except AddressRefused:
-            await stream.aclose()
-            raise
-        return stream
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Encoding": "gzip, deflate",
+    "Accept-Language": "id,en;q=0.8",
+}
+# No per-operation timers: ``fetch`` runs every request under one deadline (DNS, connect,
+# TLS, headers, every body byte), which always ends first; httpx's own timeouts, set to the
+# same length but started later, only cost a timer per read.
+_NO_TIMEOUT = httpx.Timeout(None)
 
 
 def new_client(
@@ -114,28 +99,21 @@ def new_client(
 ) -> httpx.AsyncClient:
     """A small client per site: one shared client's pool bookkeeping collapses past ~50
     connections (measured here), while per-site clients with a shared SSL context
-    cost ~0.6 ms each. ``resolver``: connect where it says instead of asking DNS.
-    ``public``: which addresses count as the internet (tests simulate one on loopback)."""
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
-    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, trust_env=False)
-    # httpx has no public hook for the network backend; its pool is built the same way.
-    transport._pool = httpcore.AsyncConnectionPool(
+    cost ~0.1 ms each. ``resolver``: connect where it says instead of asking DNS.
+    ``public``: which addresses count as the internet (tests simulate one on loopback).
+    Only ``fetch`` may use it: its deadline is the only timeout."""
+    pool = httpcore.AsyncConnectionPool(
         ssl_context=ssl_context, max_connections=2, max_keepalive_connections=2,
         network_backend=ResolvingBackend(resolver, AddressGuard(public)))
-    return httpx.AsyncClient(
-        verify=ssl_context,
-        transport=transport,
-        timeout=httpx.Timeout(config.timeout),
-        limits=limits,
+    client = httpx.AsyncClient(
+        transport=_SiteTransport(pool),
+        timeout=_NO_TIMEOUT,
         follow_redirects=False,
         trust_env=False,
-        headers={
-            "User-Agent": config.user_agent,
-            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-            "Accept-Encoding": "gzip, deflate",
-            "Accept-Language": "id,en;q=0.8",
-        },
+        headers={"User-Agent": config.user_agent, **_HEADERS},
     )
+    client._cookies = _SiteCookies()  # httpx's setter would copy it into a plain jar
+    return client
 
 
 async def fetch(
@@ -166,10 +144,15 @@ async def fetch(
     try:
         async with asyncio.timeout(timeout) as deadline:
             token = _LEASE.set((lease, deadline) if lease is not None else None)
+            # httpcore and anyio ask sniffio which library runs them for every lock, event
+            # and cancel scope (several per request); told, it no longer sniffs for it
+            # through asyncio.current_task (~2-3% of a request's CPU by py-spy)
+            library = sniffio.current_async_library_cvar.set("asyncio")
             try:
                 await _follow(client, url, result, max_bytes, _Hop(sent, follow, tuple(hosts)),
                               start)
             finally:
+                sniffio.current_async_library_cvar.reset(library)
                 _LEASE.reset(token)
     except TimeoutError:
         _fail(result, "timeout", "deadline reached before the page was complete")
@@ -212,7 +195,7 @@ async def _follow(
                 result.ttfb_ms = (time.perf_counter() - start) * 1000
             result.final_url = str(response.url)
             result.status_code = response.status_code
-            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            result.headers = dict(response.headers.items())  # lower-case names, repeats joined
             result.tls = _tls_info(response, current)
             location = response.headers.get("location")
             if response.is_redirect and location:
@@ -272,6 +255,8 @@ def _transport_of(response: httpx.Response) -> asyncio.ReadTransport | None:
     control, so this walks their private attributes; if they change, it finds nothing and
     the budget only bounds what the sweep keeps, not what the socket buffers."""
     stream: Any = response.extensions.get("network_stream")
+    if isinstance(stream, AsyncioStream):  # ours (monitor.sweep.network)
+        return stream.raw_transport
     stream = getattr(stream, "_stream", None)  # httpcore AnyIOStream -> anyio stream
     while hasattr(stream, "transport_stream"):  # TLS wrapper(s) -> the socket stream
         stream = stream.transport_stream
@@ -312,15 +297,33 @@ def _tls_info(response: httpx.Response, url: str) -> TLSInfo | None:
     ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
     if ssl_object is None:
         return TLSInfo(verified=True)
-    cert = ssl_object.getpeercert() or {}
-    not_after = None
-    days_left = None
-    with contextlib.suppress(KeyError, ValueError):
-        seconds = ssl.cert_time_to_seconds(cert["notAfter"])
+    seconds, issuer = _certificate(ssl_object)
+    not_after = days_left = None
+    if seconds is not None:
         not_after = datetime.fromtimestamp(seconds, UTC)
         days_left = int((seconds - time.time()) // 86400)
-    issuer = ", ".join("=".join(kv) for rdn in cert.get("issuer", ()) for kv in rdn) or None
     return TLSInfo(verified=True, not_after=not_after, days_left=days_left, issuer=issuer)
+
+
+# A connection's certificate read once: a site's extras reuse its connection, and decoding
+# the certificate and parsing its date cost ~30 us per answer.
+_CERTIFICATES: weakref.WeakKeyDictionary[Any, tuple[float | None, str | None]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _certificate(ssl_object: Any) -> tuple[float | None, str | None]:
+    """(notAfter as a Unix time, issuer) of the certificate the server presented."""
+    known = _CERTIFICATES.get(ssl_object)
+    if known is not None:
+        return known
+    cert = ssl_object.getpeercert() or {}
+    seconds = None
+    with contextlib.suppress(KeyError, ValueError):
+        seconds = ssl.cert_time_to_seconds(cert["notAfter"])
+    issuer = ", ".join("=".join(kv) for rdn in cert.get("issuer", ()) for kv in rdn) or None
+    with contextlib.suppress(TypeError):  # not weakly referable: just not remembered
+        _CERTIFICATES[ssl_object] = (seconds, issuer)
+    return seconds, issuer
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
