@@ -25,6 +25,7 @@ def start_check(targets: Path, db_url: str, *, timeout: float = 30) -> subproces
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env["MONITOR_RETRY_PAUSE"] = "0.1"
     env["MONITOR_BROWSER_AUDIT"] = "off"  # the day's first sweep would audit in Chromium
+    env["PYTHONFAULTHANDLER"] = "1"  # SIGABRT then prints every thread's stack (wait_stopped)
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "check", "--targets", str(targets), "--db", db_url,
          "--timeout", str(timeout)],
@@ -43,3 +44,17 @@ def wait_for_running_sweep(db_url: str, proc: subprocess.Popen[str]) -> int:
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.05)
     raise AssertionError("the sweep never started")
+
+
+def wait_stopped(proc: subprocess.Popen[str], timeout: float = 30) -> str:
+    """``proc``'s stderr once it has exited. One that has not exited within ``timeout`` fails
+    the test with the stack of every thread it had (SIGABRT and Python's faulthandler), so a
+    stop that hangs says where."""
+    import signal
+
+    try:
+        return proc.communicate(timeout=timeout)[1]
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        _, err = proc.communicate(timeout=30)
+        raise AssertionError(f"still running {timeout:.0f} s after the signal:\n{err}") from None

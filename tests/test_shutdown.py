@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from check_process import fleet_targets, start_check, wait_for_running_sweep
+from check_process import fleet_targets, start_check, wait_for_running_sweep, wait_stopped
 from fleet_sites import HEALTHY_HTML
 
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
@@ -53,7 +53,7 @@ def test_sigterm_during_a_sweep_leaves_the_database_consistent(
     time.sleep(0.5)  # inside the fetches
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=30)
+    err = wait_stopped(proc)
     assert time.monotonic() - started < 15  # did not wait for the 20 s pages
     assert proc.returncode == 1, err
     store = Store.open(db_url)
@@ -126,7 +126,7 @@ def test_a_stopped_sweep_stores_every_result_it_had_finished(
     sweep_id = wait_for_running_sweep(sqlite_url, proc)
     _wait_until_quiet(fast)
     proc.send_signal(signum)
-    _, err = proc.communicate(timeout=30)
+    err = wait_stopped(proc)
     assert proc.returncode == 1, err
     store = Store.open(sqlite_url)
     sweep = store.sweeps()[-1]
@@ -171,7 +171,7 @@ def test_sigterm_during_a_sharded_sweep_keeps_what_the_shards_sent(
     wait_for_running_sweep(sqlite_url, proc)
     _wait_until_quiet(list(fleet.sites.values()))  # the slow site is being fetched
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=30)
+    err = wait_stopped(proc)
     assert proc.returncode == 1, err
     store = Store.open(sqlite_url)
     sweep = store.sweeps()[-1]
