@@ -21,14 +21,28 @@ def fleet_targets(write_targets: Callable[..., Path], fleet: Fleet) -> Path:
     return write_targets(rows)
 
 
+# Ctrl-C and SIGTERM reach the command as they reach one typed at a terminal: an ignored
+# signal and a blocked one are both inherited across exec (a shell's background job ignores
+# SIGINT; multiprocessing blocks SIGINT and SIGTERM while it spawns its resource tracker).
+# Twice in the full suite the child never acted on the test's Ctrl-C: its stack 30 s later
+# showed the sweep still running, untouched. This small program resets both, then becomes
+# the command (same process id, so the test's signals reach it).
+AS_AT_A_TERMINAL = """import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+os.execv(sys.argv[1], sys.argv[1:])
+"""
+
+
 def start_check(targets: Path, db_url: str, *, timeout: float = 30) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env["MONITOR_RETRY_PAUSE"] = "0.1"
     env["MONITOR_BROWSER_AUDIT"] = "off"  # the day's first sweep would audit in Chromium
     env["PYTHONFAULTHANDLER"] = "1"  # SIGABRT then prints every thread's stack (wait_stopped)
+    command = [sys.executable, "-m", "monitor", "check", "--targets", str(targets),
+               "--db", db_url, "--timeout", str(timeout)]
     return subprocess.Popen(
-        [sys.executable, "-m", "monitor", "check", "--targets", str(targets), "--db", db_url,
-         "--timeout", str(timeout)],
+        [sys.executable, "-c", AS_AT_A_TERMINAL, *command],
         cwd=targets.parent, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
