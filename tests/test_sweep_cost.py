@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from check_process import fleet_targets
 
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.store import Store
@@ -161,10 +162,7 @@ def test_a_second_sweep_asks_conditionally_and_a_304_keeps_the_judgement(
     css_route = Conditional(CSS, "text/css", last_modified=LAST_MODIFIED)
     fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
                                              "/style.css": css_route})])
-    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
-            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
-             "url": fleet.url("uji")}]
-    targets = write_targets(rows)
+    targets = fleet_targets(write_targets, fleet)
     env = {"MONITOR_HTTP_CACHE_DIR": str(tmp_path / "http-cache")}
     for _sweep in range(2):
         result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
@@ -197,10 +195,7 @@ def test_a_changed_feed_is_read_again_and_without_a_cache_nothing_is_conditional
     feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
     fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
                                              "/style.css": Page(body=CSS)})])
-    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
-            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
-             "url": fleet.url("uji")}]
-    targets = write_targets(rows)
+    targets = fleet_targets(write_targets, fleet)
     cached = {"MONITOR_HTTP_CACHE_DIR": str(tmp_path / "http-cache")}
     result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=cached)
     assert result.code == 0, result  # type: ignore[attr-defined]
@@ -224,10 +219,7 @@ def test_a_304_whose_kept_body_is_damaged_is_asked_again_plainly(
     feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
     fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
                                              "/style.css": Page(body=CSS)})])
-    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
-            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
-             "url": fleet.url("uji")}]
-    targets = write_targets(rows)
+    targets = fleet_targets(write_targets, fleet)
     cache = tmp_path / "http-cache"
     env = {"MONITOR_HTTP_CACHE_DIR": str(cache)}
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
@@ -257,10 +249,7 @@ def test_a_half_written_entry_is_never_used(
     feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
     fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
                                              "/style.css": Page(body=CSS)})])
-    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
-            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
-             "url": fleet.url("uji")}]
-    targets = write_targets(rows)
+    targets = fleet_targets(write_targets, fleet)
     cache = tmp_path / "http-cache"
     env = {"MONITOR_HTTP_CACHE_DIR": str(cache)}
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
@@ -294,10 +283,7 @@ def test_robots_and_sitemap_are_asked_for_at_most_once_a_day(
     site.routes["/robots.txt"] = Page(body=f"Sitemap: {fleet.url('uji')}sitemap-peta.xml\n",
                                       content_type="text/plain")
     site.routes["/sitemap-peta.xml"] = Page(body=sitemap, content_type="application/xml")
-    rows = [{"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
-            {"code": "uji", "level": "kelurahan", "name": "Uji", "kecamatan": "Uji",
-             "url": fleet.url("uji")}]
-    targets = write_targets(rows)
+    targets = fleet_targets(write_targets, fleet)
     env = {"MONITOR_HTTP_CACHE_DIR": str(tmp_path / "http-cache")}
     for _sweep in range(2):
         result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from check_process import fleet_targets
+
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.store import Store
 
@@ -68,10 +70,7 @@ def test_a_sites_extras_are_fetched_two_at_a_time_on_its_own_host(
     own = FleetSite("own", {})
     _site(arrivals, "own", "/", own)
     fleet = fleet_factory([own])
-    targets = write_targets([
-        {"code": "K", "level": "kecamatan", "name": "Uji", "kecamatan": "Uji"},
-        {"code": "own", "level": "kelurahan", "name": "Own", "kecamatan": "Uji",
-         "url": fleet.url("own")}])
+    targets = fleet_targets(write_targets, fleet)
     result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, "--timeout", "20")
     assert result.code == 0, result  # type: ignore[attr-defined]
 
