@@ -10,7 +10,7 @@ import asyncio
 import logging
 import ssl
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from monitor.alerts.run import after_sweep
 from monitor.core.activity import classify
+from monitor.core.plain import as_plain
 from monitor.core.snapshot import Attempt
 from monitor.service import watchdog as watchdog_module
 from monitor.service.watchdog import HardWatchdog, SweepStalled, stall_limit
@@ -71,13 +72,9 @@ def to_row(result: SiteResult) -> dict[str, Any]:
     return row
 
 
-_ATTEMPT_FIELDS = tuple(f.name for f in fields(Attempt))
-
-
 def _plain_attempt(attempt: Attempt) -> dict[str, Any]:
-    """An attempt as stored JSON. Field by field, not ``dataclasses.asdict``: its recursive
-    deep copy cost ~2% of a sweep's CPU, for values that are all plain already."""
-    data = {name: getattr(attempt, name) for name in _ATTEMPT_FIELDS}
+    """An attempt as stored JSON (``asdict``'s deep copy cost ~2% of a sweep's CPU)."""
+    data = as_plain(attempt)
     data["started_at"] = attempt.started_at.isoformat()
     return data
 
