@@ -155,38 +155,12 @@ def test_a_waiter_dropped_by_the_queue_and_cancelled_leaves_nothing_behind() -> 
     assert budget.held == 0 and not budget._queue
 
 
-def test_a_waiting_site_stops_reading_from_its_socket(
-    fleet_factory: Callable[[list[FleetSite]], Fleet],
-) -> None:
-    """Under httpx, anyio queues every byte the socket delivers whether or not anyone reads
-    it: the budget bounds memory only if a waiting site's connection stops reading. The
-    transport must be found for plain HTTP and for TLS."""
-    import httpx
-
-    from monitor.sweep.fetch import _transport_of
-
-    fleet = fleet_factory([FleetSite("plain", {"/": Page(body="x" * 100)}),
-                           FleetSite("tls", {"/": Page(body="x" * 100)}, tls="valid")])
-
-    async def transports() -> list[object]:
-        found: list[object] = []
-        async with httpx.AsyncClient(verify=fleet.client_ssl_context()) as client:
-            for name in ("plain", "tls"):
-                async with client.stream("GET", fleet.url(name)) as response:
-                    found.append(_transport_of(response))
-                    await response.aread()
-        return found
-
-    found = asyncio.run(transports())
-    assert all(isinstance(t, asyncio.ReadTransport) for t in found), found
-
-
 def test_the_sweeps_own_connections_can_be_paused_too(
     fleet_factory: Callable[[list[FleetSite]], Fleet],
 ) -> None:
-    """The sweep's clients run on monitor.sweep.network, not anyio: the transport found for
-    the budget's pause must be the socket's own (under TLS too), and a body paused and
-    resumed mid-way must still arrive whole."""
+    """The budget bounds memory only if a waiting site's connection stops reading from its
+    socket: the transport found for the pause must be the socket's own (under TLS too), and
+    a body paused and resumed mid-way must still arrive whole."""
     from monitor.sweep.fetch import FetchConfig, _transport_of, new_client
 
     body = "x" * 2_000_000
@@ -196,14 +170,14 @@ def test_the_sweeps_own_connections_can_be_paused_too(
     async def read_paused(name: str) -> tuple[object, bool, int]:
         context = fleet.client_ssl_context()
         async with new_client(FetchConfig(), context) as client, \
-                client.stream("GET", fleet.url(name)) as response:
+                client.stream(fleet.url(name)) as response:
             transport = _transport_of(response)
             assert isinstance(transport, asyncio.ReadTransport)
             transport.pause_reading()
             await asyncio.sleep(0.3)  # the server keeps sending meanwhile
             paused = not transport.is_reading()
             transport.resume_reading()
-            return transport, paused, len(await response.aread())
+            return transport, paused, sum([len(p) async for p in response.aiter_raw()])
 
     for name in ("plain", "tls"):
         transport, paused, size = asyncio.run(read_paused(name))

@@ -16,10 +16,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
-
 from monitor import USER_AGENT
 from monitor.core.snapshot import Fetched
+from monitor.sweep.client import SiteClient
 from monitor.sweep.fetch import FetchConfig, Resolver, fetch, host_of, new_client
 from monitor.sweep.limits import RequestLimiter
 
@@ -47,7 +46,7 @@ class Fetcher:
         self._clock = clock
         self._deadline = clock() + limits.time_limit
         self._slots = RequestLimiter(limits.concurrency, limits.per_host)
-        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._clients: dict[str, SiteClient] = {}
         self._tasks: dict[str, asyncio.Task[Fetched | None]] = {}
         self._schemes: dict[str, str] = {}  # host -> "https", "http" or "dns"
         self._scheme_locks: dict[str, asyncio.Lock] = {}
@@ -111,7 +110,7 @@ class Fetcher:
             return await fetch(self._client(host), url, timeout=min(self.limits.timeout,
                                remaining), max_bytes=self.limits.max_bytes)
 
-    def _client(self, host: str) -> httpx.AsyncClient:
+    def _client(self, host: str) -> SiteClient:
         if host not in self._clients:
             config = FetchConfig(self.limits.timeout, self.limits.max_bytes,
                                  self.limits.user_agent, self._ssl)

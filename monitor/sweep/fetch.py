@@ -27,7 +27,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
-import sniffio
 
 from monitor import USER_AGENT
 from monitor.core.hosts import host_in, own_host
@@ -41,9 +40,11 @@ from monitor.sweep.address import (
     browser_url,
     is_public,
 )
+from monitor.sweep.client import Response, SiteClient
 from monitor.sweep.limits import BodyLease
-from monitor.sweep.network import AsyncioStream, ResolvingBackend
 from monitor.sweep.network import Resolver as Resolver  # where callers import it from
+from monitor.sweep.network import ResolvingBackend
+from monitor.sweep.wire import BrokenHTTP
 from monitor.targets.loader import url_problem
 
 MAX_REDIRECTS = 10  # what browsers and the issue allow
@@ -63,61 +64,26 @@ class FetchConfig:
     ssl_context: ssl.SSLContext | None = None  # None: certifi's CA bundle
 
 
-class _SiteCookies(httpx.Cookies):
-    """The site's cookie jar, as httpx keeps it, read only when an answer sets a cookie:
-    httpx hands every response to urllib's jar through adapter objects (~5% of a request's
-    CPU here), and the jar itself only ever reads Set-Cookie and Set-Cookie2."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        headers = response.headers
-        if "set-cookie" in headers or "set-cookie2" in headers:
-            super().extract_cookies(response)
-
-
-class _SiteTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport over our pool. httpx has no public hook for the network backend;
-    its own ``__init__`` would build a default pool first, only to be replaced."""
-
-    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
-        self._pool = pool  # what every other method of the transport uses
-
-
 _HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Encoding": "gzip, deflate",
     "Accept-Language": "id,en;q=0.8",
 }
-# No per-operation timers: ``fetch`` runs every request under one deadline (DNS, connect,
-# TLS, headers, every body byte), which always ends first; httpx's own timeouts, set to the
-# same length but started later, only cost a timer per read.
-_NO_TIMEOUT = httpx.Timeout(None)
-
 
 def new_client(
     config: FetchConfig, ssl_context: ssl.SSLContext, resolver: Resolver | None = None,
     public: PublicTest = is_public,
-) -> httpx.AsyncClient:
-    """A small client per site: one shared client's pool bookkeeping collapses past ~50
-    connections (measured here), while per-site clients with a shared SSL context
-    cost ~0.1 ms each. ``resolver``: connect where it says instead of asking DNS.
+) -> SiteClient:
+    """A small client per site (two connections, kept alive between its requests), sharing
+    the sweep's SSL context. ``resolver``: connect where it says instead of asking DNS.
     ``public``: which addresses count as the internet (tests simulate one on loopback).
     Only ``fetch`` may use it: its deadline is the only timeout."""
-    pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context, max_connections=2, max_keepalive_connections=2,
-        network_backend=ResolvingBackend(resolver, AddressGuard(public)))
-    client = httpx.AsyncClient(
-        transport=_SiteTransport(pool),
-        timeout=_NO_TIMEOUT,
-        follow_redirects=False,
-        trust_env=False,
-        headers={"User-Agent": config.user_agent, **_HEADERS},
-    )
-    client._cookies = _SiteCookies()  # httpx's setter would copy it into a plain jar
-    return client
+    return SiteClient(ssl_context, ResolvingBackend(resolver, AddressGuard(public)),
+                      {"User-Agent": config.user_agent, **_HEADERS, "Connection": "keep-alive"})
 
 
 async def fetch(
-    client: httpx.AsyncClient,
+    client: SiteClient,
     url: str,
     *,
     timeout: float,
@@ -144,15 +110,10 @@ async def fetch(
     try:
         async with asyncio.timeout(timeout) as deadline:
             token = _LEASE.set((lease, deadline) if lease is not None else None)
-            # httpcore and anyio ask sniffio which library runs them for every lock, event
-            # and cancel scope (several per request); told, it no longer sniffs for it
-            # through asyncio.current_task (~2-3% of a request's CPU by py-spy)
-            library = sniffio.current_async_library_cvar.set("asyncio")
             try:
                 await _follow(client, url, result, max_bytes, _Hop(sent, follow, tuple(hosts)),
                               start)
             finally:
-                sniffio.current_async_library_cvar.reset(library)
                 _LEASE.reset(token)
     except TimeoutError:
         _fail(result, "timeout", "deadline reached before the page was complete")
@@ -177,7 +138,7 @@ class _Hop:
 
 
 async def _follow(
-    client: httpx.AsyncClient,
+    client: SiteClient,
     url: str,
     result: Fetched,
     max_bytes: int,
@@ -190,12 +151,12 @@ async def _follow(
     for _hop in range(MAX_REDIRECTS + 1):
         if why := url_problem(current):
             return _fail(result, "invalid_url", f"{current!r} {why}")
-        async with client.stream("GET", current, headers=headers) as response:
+        async with client.stream(current, headers) as response:
             if result.ttfb_ms is None:
                 result.ttfb_ms = (time.perf_counter() - start) * 1000
-            result.final_url = str(response.url)
+            result.final_url = response.url
             result.status_code = response.status_code
-            result.headers = dict(response.headers.items())  # lower-case names, repeats joined
+            result.headers = response.headers  # lower-case names, repeats joined
             result.tls = _tls_info(response, current)
             location = response.headers.get("location")
             if response.is_redirect and location:
@@ -216,7 +177,7 @@ async def _follow(
     _fail(result, "redirect_loop", f"more than {MAX_REDIRECTS} redirects")
 
 
-async def _read_body(response: httpx.Response, result: Fetched, max_bytes: int) -> None:
+async def _read_body(response: Response, result: Fetched, max_bytes: int) -> None:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         return _fail(result, "too_large", f"Content-Length says {int(declared):,} bytes")
@@ -247,21 +208,10 @@ async def _read_body(response: httpx.Response, result: Fetched, max_bytes: int) 
     return None
 
 
-def _transport_of(response: httpx.Response) -> asyncio.ReadTransport | None:
-    """The asyncio transport under a response, so a site waiting for memory can stop it
-    reading: anyio's protocol (under httpcore) queues every byte the socket delivers, read
-    or not, so without a pause a paused site would still pull its whole body into memory
-    (measured: ~190 KB per waiting site and growing). Neither httpx nor anyio offers flow
-    control, so this walks their private attributes; if they change, it finds nothing and
-    the budget only bounds what the sweep keeps, not what the socket buffers."""
-    stream: Any = response.extensions.get("network_stream")
-    if isinstance(stream, AsyncioStream):  # ours (monitor.sweep.network)
-        return stream.raw_transport
-    stream = getattr(stream, "_stream", None)  # httpcore AnyIOStream -> anyio stream
-    while hasattr(stream, "transport_stream"):  # TLS wrapper(s) -> the socket stream
-        stream = stream.transport_stream
-    transport = getattr(stream, "_transport", None)
-    return transport if isinstance(transport, asyncio.ReadTransport) else None
+def _transport_of(response: Response) -> asyncio.ReadTransport | None:
+    """The TCP transport under a response, so a site waiting for memory can stop it reading
+    (the bytes then wait in the kernel, not in our memory)."""
+    return response.stream.raw_transport
 
 
 async def _decoded(
@@ -290,11 +240,10 @@ async def _decoded(
     yield inflater.flush()
 
 
-def _tls_info(response: httpx.Response, url: str) -> TLSInfo | None:
+def _tls_info(response: Response, url: str) -> TLSInfo | None:
     if not url.startswith("https://"):
         return None
-    stream = response.extensions.get("network_stream")
-    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+    ssl_object = response.stream.get_extra_info("ssl_object")
     if ssl_object is None:
         return TLSInfo(verified=True)
     seconds, issuer = _certificate(ssl_object)
@@ -347,18 +296,23 @@ def classify(exc: BaseException) -> tuple[str, str]:
             return "tls", f"TLS handshake failed: {e.reason or e}"
         if isinstance(e, socket.gaierror):
             return "dns", f"name does not resolve: {e.strerror or e}"
-    if isinstance(exc, httpx.TimeoutException | TimeoutError | asyncio.TimeoutError):
+    if isinstance(exc, BrokenHTTP):
+        return "other", f"broken HTTP from the server: {exc}"
+    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException | TimeoutError
+                  | asyncio.TimeoutError):
         return "timeout", f"{type(exc).__name__}: no answer in time"
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return "invalid_url", str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, httpx.ConnectError | httpcore.ConnectError):
         text = str(exc) or "connection failed"
         if "Name or service not known" in text or "nodename nor servname" in text:
             return "dns", text
         return "connect", text
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError):
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError
+                  | httpcore.RemoteProtocolError | httpcore.LocalProtocolError):
         return "other", f"broken HTTP from the server: {exc}"
-    if isinstance(exc, httpx.ReadError | httpx.WriteError | ConnectionError):
+    if isinstance(exc, httpx.ReadError | httpx.WriteError | httpcore.ReadError
+                  | httpcore.WriteError | ConnectionError):
         return "connect", f"connection dropped: {exc or type(exc).__name__}"
     return "other", f"{type(exc).__name__}: {exc}"[:300]
 

@@ -265,10 +265,14 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         try:
             async with asyncio.timeout(timeout) as scope:
                 target, delay = await _addresses(loop, host, port)
-                transport, _ = await loop.create_connection(
-                    lambda: protocol, target, port,
-                    local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=delay)
+                local = (local_address, 0) if local_address else None
+                if delay is None:  # one address: no race (uvloop has no race at all)
+                    transport, _ = await loop.create_connection(
+                        lambda: protocol, target, port, local_addr=local)
+                else:
+                    transport, _ = await loop.create_connection(
+                        lambda: protocol, target, port, local_addr=local,
+                        happy_eyeballs_delay=delay)
         except socket.gaierror as exc:  # classify() calls it "dns"
             _fail(httpcore.ConnectError, exc, str(exc))
         except OSError as exc:  # TimeoutError is one
