@@ -15,7 +15,6 @@ process: sweep, shards, big-page worker), which is mostly httpx/httpcore per req
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from monitor.service.jobs import _sweep_into_store
 from monitor.store import Store
+from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import COUNT, CPU
 from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
@@ -79,6 +79,8 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=2,
                         help="connections to one host at a time (setting per_host)")
     parser.add_argument("--retry-pause", type=float, default=2.0)
+    parser.add_argument("--event-loop", choices=("uvloop", "asyncio"), default="uvloop",
+                        help="the sweep's event loop (the setting event_loop)")
     parser.add_argument("--portal", type=int, default=0,
                         help="this many sites are pages of one shared portal host")
     parser.add_argument("--sweeps", type=int, default=1,
@@ -105,7 +107,8 @@ def main() -> None:
                            per_host=args.per_host,
                            retry_pause=args.retry_pause, shards=args.shards,
                            only_checks=tuple(c for c in args.checks.split(",") if c),
-                           check_options={"aktif_days": 30, "kurang_aktif_days": 90})
+                           check_options={"aktif_days": 30, "kurang_aktif_days": 90},
+                           event_loop=args.event_loop)
     store = None
     tmp = tempfile.TemporaryDirectory()
     if not args.no_store:
@@ -116,7 +119,7 @@ def main() -> None:
     for number in range(1, args.sweeps + 1):
         state = {"max": 0.0}
         cpu0, wall0 = cpu_seconds(), time.perf_counter()
-        done = asyncio.run(sweep(targets, options, store, state))
+        done = run_on_loop(sweep(targets, options, store, state), options.event_loop)
         wall = time.perf_counter() - wall0
         cpu = cpu_seconds() - cpu0
         if args.sweeps > 1:

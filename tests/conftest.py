@@ -3,6 +3,7 @@ and a targets.csv writer."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import os
 import subprocess
@@ -149,3 +150,20 @@ def run_cli(
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(params=["asyncio", "uvloop"])
+def both_loops(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test's ``asyncio.run`` on asyncio's loop, then on uvloop's (what sweeps run on,
+    monitor.sweep.loop): a site's faults must read the same on both."""
+    if request.param == "asyncio":
+        yield "asyncio"
+        return
+    import uvloop
+
+    previous = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    try:
+        yield "uvloop"
+    finally:
+        asyncio.set_event_loop_policy(previous)

@@ -155,6 +155,7 @@ def test_a_waiter_dropped_by_the_queue_and_cancelled_leaves_nothing_behind() -> 
     assert budget.held == 0 and not budget._queue
 
 
+@pytest.mark.usefixtures("both_loops")
 def test_the_sweeps_own_connections_can_be_paused_too(
     fleet_factory: Callable[[list[FleetSite]], Fleet],
 ) -> None:
@@ -171,8 +172,8 @@ def test_the_sweeps_own_connections_can_be_paused_too(
         context = fleet.client_ssl_context()
         async with new_client(FetchConfig(), context) as client, \
                 client.stream(fleet.url(name)) as response:
-            transport = _transport_of(response)
-            assert isinstance(transport, asyncio.ReadTransport)
+            transport = _transport_of(response)  # uvloop's is no asyncio.ReadTransport subclass
+            assert transport is not None
             transport.pause_reading()
             await asyncio.sleep(0.3)  # the server keeps sending meanwhile
             paused = not transport.is_reading()
@@ -182,4 +183,5 @@ def test_the_sweeps_own_connections_can_be_paused_too(
     for name in ("plain", "tls"):
         transport, paused, size = asyncio.run(read_paused(name))
         assert paused and size == len(body), name
-        assert type(transport).__name__ == "_SelectorSocketTransport", name  # the TCP socket
+        # the TCP socket's own transport, not a TLS layer over it
+        assert type(transport).__name__ in ("_SelectorSocketTransport", "TCPTransport"), name

@@ -19,6 +19,8 @@ import trustme
 from monitor.core.snapshot import Fetched
 from monitor.sweep.fetch import FetchConfig, fetch, new_client
 
+pytestmark = pytest.mark.usefixtures("both_loops")
+
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 

@@ -18,6 +18,8 @@ import pytest
 from monitor.core.snapshot import Fetched
 from monitor.sweep.fetch import FetchConfig, fetch, new_client
 
+pytestmark = pytest.mark.usefixtures("both_loops")
+
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 

@@ -46,6 +46,7 @@ def sweep_options(config: Config, timeout: float | None, concurrency: int | None
         screenshots_dir=str(Path(config.screenshots_dir).resolve()),
         http_cache_dir=str(Path(config.http_cache_dir).resolve()) if config.http_cache_dir else "",
         check_options=dict(config.values),
+        event_loop=config.event_loop,
     )
 
 

@@ -214,6 +214,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Chromium phone audit and screenshot: off, daily (the first sweep of each day, "
             "when Chromium is installed) or every (every sweep).",
             choices=("off", "daily", "every")),
+    Setting("event_loop", "uvloop",
+            "The sweep's event loop: uvloop (less CPU per request; asyncio's own loop where "
+            "uvloop is not installed) or asyncio.", choices=("uvloop", "asyncio")),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -291,6 +294,7 @@ class Config:
     contact_desk: str
     contact_phone: str
     browser_audit: str
+    event_loop: str
 
     values: Mapping[str, Any]
     sources: Mapping[str, str]

@@ -24,6 +24,7 @@ from monitor.service import watchdog as watchdog_module
 from monitor.service.watchdog import HardWatchdog, SweepStalled, stall_limit
 from monitor.store import Store, result_row
 from monitor.store.locks import Lock, LockLostError, sweep_lock
+from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
@@ -265,9 +266,9 @@ def _locked_sweep(
     try:
         with HardWatchdog(stall + watchdog_module.HARD_GRACE_S, give_up) as watchdog:
             sweeper = Sweeper(options, ssl_context=ssl_context, clock=clock)
-            up, down, no_site = asyncio.run(_sweep_into_store(
+            up, down, no_site = run_on_loop(_sweep_into_store(
                 store, sweep_id, targets, sweeper, progress, lock=lock, stall_seconds=stall,
-                retry_seconds=guard.db_retry_seconds, watchdog=watchdog))
+                retry_seconds=guard.db_retry_seconds, watchdog=watchdog), options.event_loop)
         status = "complete"
     finally:
         finished = clock()

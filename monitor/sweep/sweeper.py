@@ -66,6 +66,7 @@ from monitor.sweep.fetch import (
 )
 from monitor.sweep.gate import CheckGate
 from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter
+from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import Meter
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.shards import run_sharded
@@ -104,6 +105,7 @@ class SweepOptions:
     screenshots_dir: str = "screenshots"  # where the browser audit keeps phone screenshots
     http_cache_dir: str = ""  # validators and bodies kept between sweeps; "" = off
     check_options: Mapping[str, Any] = field(default_factory=dict)
+    event_loop: str = "uvloop"  # monitor.sweep.loop: the loop shards and the sweep run on
 
 
 @dataclass
@@ -393,5 +395,5 @@ def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFind
             out.send(("result", result))
         return sweeper.stats
 
-    out.send(("done", asyncio.run(go())))
+    out.send(("done", run_on_loop(go(), options.event_loop)))
     out.close()
