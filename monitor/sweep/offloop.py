@@ -16,6 +16,7 @@ import asyncio
 import importlib
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -163,3 +164,6 @@ async def _readable(conn: Connection) -> None:
         await ready
     finally:
         loop.remove_reader(fd)
+        # uvloop makes a watched fd non-blocking, and the pipe's recv() and send() of a
+        # big page then fail half-way (BlockingIOError): they expect a blocking pipe
+        os.set_blocking(fd, True)
