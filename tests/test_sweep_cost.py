@@ -5,6 +5,7 @@ the real `monitor check` command and reads what the store kept."""
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -212,6 +213,15 @@ def test_a_changed_feed_is_read_again_and_without_a_cache_nothing_is_conditional
     assert dates == ["2026-11-20", "2026-11-25", "2026-11-25"]
 
 
+def _damage_kept(cache: Path, change: Callable[[bytes], bytes]) -> int:
+    """Rewrite every entry the HTTP cache keeps (monitor.sweep.kept_answers); how many."""
+    with sqlite3.connect(cache / "kept.sqlite") as db:
+        rows = db.execute("SELECT name, data FROM kept").fetchall()
+        db.executemany("UPDATE kept SET data = ? WHERE name = ?",
+                       [(change(bytes(data)), name) for name, data in rows])
+    return len(rows)
+
+
 def test_a_304_whose_kept_body_is_damaged_is_asked_again_plainly(
     fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
     write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path,
@@ -223,11 +233,12 @@ def test_a_304_whose_kept_body_is_damaged_is_asked_again_plainly(
     cache = tmp_path / "http-cache"
     env = {"MONITOR_HTTP_CACHE_DIR": str(cache)}
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
-    kept = list(cache.glob("*.kept"))
-    assert kept  # the feed was kept
-    for path in kept:  # damaged on disk: the body no longer matches its recorded digest
-        meta, _, _body = path.read_bytes().partition(b"\n")
-        path.write_bytes(meta + b"\n" + zlib.compress(b"<rss></rss>"))
+
+    def other_body(data: bytes) -> bytes:  # the body no longer matches its recorded digest
+        meta, _, _body = data.partition(b"\n")
+        return meta + b"\n" + zlib.compress(b"<rss></rss>")
+
+    assert _damage_kept(cache, other_body)  # the feed was kept
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
 
     assert feed_route.answers == [200, 304, 200]
@@ -239,13 +250,13 @@ def test_a_304_whose_kept_body_is_damaged_is_asked_again_plainly(
     ("body", [200, 304, 200]),  # validators readable: asked conditionally, then plainly
     ("header", [200, 200]),  # nothing readable: a plain request
 ])
-def test_a_half_written_entry_is_never_used(
+def test_a_truncated_entry_is_never_used(
     fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
     write_targets: Callable[..., Path], sqlite_url: str, tmp_path: Path, cut: str,
     answers: list[int],
 ) -> None:
-    """Entries are rewritten in place (no temporary file and rename): a sweep killed
-    mid-write leaves a prefix of an entry, which must read as no entry at all."""
+    """A truncated entry (a damaged disk, a cache folder copied half-way) must read as no
+    entry at all, never as a shorter body."""
     feed_route = Conditional(feed(20), "application/rss+xml", etag='"feed-v1"')
     fleet = fleet_factory([FleetSite("uji", {"/": Page(body=HOME), "/feed/": feed_route,
                                              "/style.css": Page(body=CSS)})])
@@ -253,13 +264,13 @@ def test_a_half_written_entry_is_never_used(
     cache = tmp_path / "http-cache"
     env = {"MONITOR_HTTP_CACHE_DIR": str(cache)}
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
-    kept = list(cache.glob("*.kept"))
-    assert kept
-    for path in kept:
-        data = path.read_bytes()
+
+    def truncated(data: bytes) -> bytes:
         meta_end = data.index(b"\n")
-        path.write_bytes(data[:meta_end // 2] if cut == "header"
-                         else data[:meta_end + 1 + (len(data) - meta_end) // 2])
+        return (data[:meta_end // 2] if cut == "header"
+                else data[:meta_end + 1 + (len(data) - meta_end) // 2])
+
+    assert _damage_kept(cache, truncated)
     run_cli("check", "--targets", str(targets), "--db", sqlite_url, env=env)
 
     assert feed_route.answers == answers

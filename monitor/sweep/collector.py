@@ -4,7 +4,7 @@ With the default thresholds (700 new objects) a sweep of 2,000 sites ran 2,700 c
 5.5 s of its 54 s of CPU, and full collections that stopped the event loop for up to 195 ms
 each (measured with gc.callbacks; the loop must not stall past ~100 ms or healthy sites time
 out because of us). Most of a sweep's garbage is freed by reference counting; cycles (tasks,
-exceptions with their tracebacks, httpx's connection objects) still need the collector, or
+exceptions with their tracebacks, connection objects) still need the collector, or
 memory grows by ~15 MB per 1,000 sites. So: everything alive when the sweep starts (modules,
 settings, the targets) is frozen out of collections (``gc.freeze``), and a collection runs
 after 50,000 new objects instead of 700: 19 collections, 1.0 s for the same 2,000 sites (was

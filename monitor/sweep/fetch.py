@@ -1,12 +1,13 @@
 """Fetch one URL the way the sweep needs it: redirects recorded, body capped, faults classified.
 
-This is the only module that speaks HTTP. It never raises for a site's fault: whatever goes
-wrong ends up in ``Fetched.error`` as one of the SPEC's words with a human ``error_detail``.
+The sweep's requests all go through here (over ``monitor.sweep.client``, the sweep's own
+HTTP/1.1 client). It never raises for a site's fault: whatever goes wrong ends up in
+``Fetched.error`` as one of the SPEC's words with a human ``error_detail``.
 
-Why we decompress ourselves: httpx inflates each network chunk in one call, so a 64 KB gzip
-bomb becomes ~64 MB in memory before any cap can look at it. Reading the raw stream and
-inflating with ``max_length`` lets the 5 MB cap (counted after decompression, as the issue
-asks) stop a bomb after 5 MB of output.
+Why we decompress ourselves: inflating a network chunk in one call turns a 64 KB gzip bomb
+into ~64 MB in memory before any cap can look at it (httpx did). Inflating the raw stream
+with ``max_length`` lets the 5 MB cap (counted after decompression, as the issue asks) stop
+a bomb after 5 MB of output.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
-"""The sockets under httpcore: plain asyncio streams instead of anyio's.
+"""The sockets under the sweep's HTTP client: one asyncio protocol per connection.
 
-Why: the sweep is CPU-bound, and anyio's layer cost more than a third of httpx's own CPU per
-request (measured with py-spy on the loopback fleet): a cancel scope per read and per write,
-a task group and happy-eyeballs bookkeeping per connection, typed-attribute lookups for every
-``get_extra_info``, and a sniffio probe of the running library for each of them. httpcore
-lets a client pass its own network backend (``httpcore.AsyncNetworkBackend``); this one does
-the same work with one asyncio protocol per connection. Behaviour kept from anyio's backend:
+Written first as an httpcore network backend (``httpcore.AsyncNetworkBackend``) to replace
+anyio's, whose layer cost more than a third of httpx's CPU per request (a cancel scope per
+read and write, a task group per connection, sniffio probes); the sweep's own client
+(``monitor.sweep.client``) now opens its connections through it, so a site's faults keep
+reading as they did under httpx (``tests/test_network.py``). Behaviour kept from anyio's:
 
 * connect: each address of the name in turn (RFC 8305 happy eyeballs, 250 ms, as anyio),
   ``socket.gaierror`` for a name that does not resolve, otherwise "All connection attempts

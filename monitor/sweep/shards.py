@@ -1,7 +1,7 @@
 """Spread a large sweep over processes: one event loop per core.
 
-Measured on the 2-core development machine: httpx costs ~2.4 ms of CPU per site fetched, so
-one event loop saturates one core at ~400 sites/s and the second core idles. For a large
+Measured on the 2-core development machine: a site costs milliseconds of CPU (HTTP, parsing,
+the checks), so one event loop saturates one core and the second core idles. For a large
 fleet the targets are split
 into shards by host (a host never spans two shards, so the per-host connection limit still
 holds), each shard runs its own Sweeper in a spawned process, and results stream back to the

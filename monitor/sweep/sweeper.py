@@ -230,6 +230,7 @@ class Sweeper:
         finally:
             for task in tasks:
                 task.cancel()
+            self._validators.flush()
             if self._browser is not None:
                 self._browser.close()
             if self._offloop is not None:

@@ -9,14 +9,14 @@ sends a few hundred bytes instead of the whole body.
 
 Why a folder and not the store: the body must be kept somewhere, results must not grow by a
 copy of every stylesheet each sweep (the store keeps every sweep), and a validator is only
-usable with its own body beside it. One file per URL (and User-Agent), ``<sha1>.kept``: a
-JSON line (validators, status, final URL, headers, the body's SHA-256) then the body (zlib),
-rewritten in place. A half-written entry (a sweep killed mid-write, two shards writing one
-URL at once) is never used: its body no longer inflates or matches its digest, and a broken
-or missing entry just means a normal request. Home pages are not
-conditional: the checks need them fresh and most are generated per request anyway.
-robots.txt and sitemaps, asked for only when the API and feed did not date the site, are
-reused without any request for a day after they were fetched.
+usable with its own body beside it. One entry per URL (and User-Agent), a row of the
+folder's ``kept.sqlite`` (``monitor.sweep.kept_answers``: a file per entry cost more CPU to
+create than the requests it saved): a JSON line (validators, status, final URL, headers, the
+body's SHA-256) then the body (zlib). A damaged entry is never used: its body no longer
+inflates or matches its digest, and a broken or missing entry just means a normal request.
+Home pages are not conditional: the checks need them fresh and most are generated per
+request anyway. robots.txt and sitemaps, asked for only when the API and feed did not date
+the site, are reused without any request for a day after they were fetched.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
+import sqlite3
 import time
 import zlib
 from collections.abc import Awaitable, Callable
@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.core.snapshot import Fetched, Request
+from monitor.sweep.kept_answers import KeptAnswers
 from monitor.sweep.meter import Meter
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,21 @@ class Validators:
     """The kept answers of one folder; ``folder == ""`` turns conditional requests off."""
 
     def __init__(self, folder: str, meter: Meter | None = None) -> None:
-        self._folder = Path(folder) if folder else None
+        self._kept: KeptAnswers | None = None
         self._meter = meter
-        if self._folder is not None:
+        if folder:
             try:
-                self._folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
+                self._kept = KeptAnswers(Path(folder))
+            except (OSError, sqlite3.Error) as exc:
                 log.warning("http cache %s unusable, conditional requests off: %s", folder, exc)
-                self._folder = None
+
+    def flush(self) -> None:
+        """Write what is still pending (entries are written in batches): at a sweep's end."""
+        if self._kept is not None:
+            try:
+                self._kept.flush_last()
+            except sqlite3.Error as exc:
+                log.warning("http cache: last entries not kept: %s", exc)
 
     async def fetch(self, request: Request, get: Getter) -> Fetched:
         """``request`` fetched by ``get(headers)``, conditionally when an answer is kept. A
@@ -94,7 +102,7 @@ class Validators:
                entry: dict[str, Any] | None = None) -> Fetched:
         """A 304 becomes the kept answer (``entry``: the one its validators came from); a
         fresh 200 with validators is kept for next time."""
-        if self._folder is None or got.error is not None:
+        if self._kept is None or got.error is not None:
             return got
         if got.status_code == 304:
             return self._reuse(entry, got)
@@ -104,20 +112,22 @@ class Validators:
             self._keep(request, got)
         return got
 
-    # -- the folder ----------------------------------------------------------------------
-    def _path(self, request: Request) -> Path:
-        assert self._folder is not None
-        name = hashlib.sha1(request.key.encode("utf-8"), usedforsecurity=False).hexdigest()
-        return self._folder / f"{name}.kept"
+    # -- the kept entries ----------------------------------------------------------------
+    @staticmethod
+    def _name(request: Request) -> str:
+        return hashlib.sha1(request.key.encode("utf-8"), usedforsecurity=False).hexdigest()
 
     def _entry(self, request: Request) -> dict[str, Any] | None:
         """The kept entry (its zlib body under ``"_body"``), or None."""
-        if self._folder is None:
+        if self._kept is None:
+            return None
+        data = self._kept.get(self._name(request))
+        if data is None:
             return None
         try:
-            meta, _, body = self._path(request).read_bytes().partition(b"\n")
+            meta, _, body = data.partition(b"\n")
             entry = json.loads(meta)
-        except (OSError, ValueError):
+        except ValueError:
             return None
         if not isinstance(entry, dict) or entry.get("key") != request.key:
             return None
@@ -161,10 +171,8 @@ class Validators:
             "kept_at": time.time(),
         }
         data = json.dumps(entry).encode("utf-8") + b"\n" + zlib.compress(got.body, 1)
-        try:
-            _write(self._path(request), data)
-        except OSError as exc:
-            log.warning("http cache: cannot keep %s: %s", request.url, exc)
+        assert self._kept is not None
+        self._kept.put(self._name(request), data)
 
 
 def _conditional(entry: dict[str, Any] | None) -> dict[str, str]:
@@ -182,17 +190,3 @@ def _conditional(entry: dict[str, Any] | None) -> dict[str, str]:
 def _daily(url: str) -> bool:
     path = urlsplit(url).path.lower()
     return path == "/robots.txt" or ("sitemap" in path and path.endswith(".xml"))
-
-
-def _write(path: Path, data: bytes) -> None:
-    """One entry, written in place: creating files is the slow part of this cache (one per
-    kept answer; measured 0.04-0.3 ms each here, in the sweep's thread), and a temporary
-    file renamed over the entry doubled it. Safe without the rename because readers trust
-    an entry only when its body matches its digest (``_from_entry``)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)

@@ -1,0 +1,35 @@
+"""The HTTP cache's entries (monitor.sweep.kept_answers) survive from one sweep to the next, and
+a shard that finds the file busy with the other shard's write neither fails nor waits long:
+its entries wait for the next batch."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from monitor.sweep.kept_answers import BUSY_MS, FILE_NAME, KeptAnswers
+
+
+def test_entries_are_read_back_before_and_after_they_are_written(tmp_path: Path) -> None:
+    kept = KeptAnswers(tmp_path / "http-cache")
+    kept.put("a", b"satu")
+    assert kept.get("a") == b"satu"  # still pending: read from memory
+    kept.flush_last()
+    assert KeptAnswers(tmp_path / "http-cache").get("a") == b"satu"  # the next sweep's view
+    assert KeptAnswers(tmp_path / "http-cache").get("b") is None
+
+
+def test_a_busy_file_delays_a_batch_without_failing(tmp_path: Path) -> None:
+    folder = tmp_path / "http-cache"
+    kept = KeptAnswers(folder)
+    other = sqlite3.connect(folder / FILE_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other shard is writing
+    kept.put("a", b"satu")
+    started = time.monotonic()
+    kept.flush()
+    assert time.monotonic() - started < BUSY_MS / 1000 + 1  # the loop is not held long
+    assert kept.get("a") == b"satu"  # still pending
+    other.execute("COMMIT")
+    kept.flush()
+    assert KeptAnswers(folder).get("a") == b"satu"
