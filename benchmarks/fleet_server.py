@@ -67,6 +67,9 @@ def main() -> None:
     parser.add_argument("--hang-share", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--portal", type=int, default=0)
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio",
+                        help="the simulated sites' event loop (uvloop: they take less of the "
+                        "cores the sweep shares with them)")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -89,6 +92,11 @@ def main() -> None:
                       "/feed/": conditional(feed, "application/rss+xml", delay),
                       "/style.css": conditional(css, "text/css", delay)}
         sites.append(FleetSite(f"s{i}", routes))
+    if args.loop == "uvloop":
+        import asyncio
+
+        import uvloop
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())  # Fleet's thread's new loop
     with Fleet([portal, *sites]) as fleet:
         urls = [f"{fleet.url('portal')}k{i}/" for i in range(args.portal)]
         print(json.dumps({"urls": urls + [fleet.url(s.name) for s in sites]}), flush=True)

@@ -79,6 +79,8 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=2,
                         help="connections to one host at a time (setting per_host)")
     parser.add_argument("--retry-pause", type=float, default=2.0)
+    parser.add_argument("--fleet-loop", choices=("asyncio", "uvloop"), default="asyncio",
+                        help="the simulated fleet server's event loop (default: as before)")
     parser.add_argument("--event-loop", choices=("uvloop", "asyncio"), default="uvloop",
                         help="the sweep's event loop (the setting event_loop)")
     parser.add_argument("--portal", type=int, default=0,
@@ -98,7 +100,7 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     server = subprocess.Popen([sys.executable, str(HERE / "fleet_server.py"), str(args.n),
-                               "--portal", str(args.portal)],
+                               "--portal", str(args.portal), "--loop", args.fleet_loop],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     urls = json.loads(server.stdout.readline())["urls"]
@@ -118,15 +120,26 @@ def main() -> None:
         options = replace(options, http_cache_dir=f"{tmp.name}/http-cache")
     for number in range(1, args.sweeps + 1):
         state = {"max": 0.0}
-        cpu0, wall0 = cpu_seconds(), time.perf_counter()
+        cpu0, wall0, fleet0 = cpu_seconds(), time.perf_counter(), process_cpu(server.pid)
         done = run_on_loop(sweep(targets, options, store, state), options.event_loop)
         wall = time.perf_counter() - wall0
         cpu = cpu_seconds() - cpu0
         if args.sweeps > 1:
             print(f"== sweep {number} of {args.sweeps}")
         report(args, done, wall, cpu, state)
+        print(f"fleet server     {process_cpu(server.pid) - fleet0:.1f} s CPU on the same cores "
+              f"(the simulated sites, on {args.fleet_loop}; not counted above)")
     server.stdin.close()  # type: ignore[union-attr]
     server.wait(timeout=60)
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
