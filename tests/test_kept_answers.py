@@ -33,3 +33,14 @@ def test_a_busy_file_delays_a_batch_without_failing(tmp_path: Path) -> None:
     other.execute("COMMIT")
     kept.flush()
     assert KeptAnswers(folder).get("a") == b"satu"
+
+
+def test_entries_of_the_release_before_are_removed(tmp_path: Path) -> None:
+    """They were a file each; nothing reads them now."""
+    folder = tmp_path / "http-cache"
+    folder.mkdir()
+    (folder / "0a1b.kept").write_bytes(b'{"key": "x"}\n')
+    (folder / "catatan.txt").write_text("punya operator")
+    KeptAnswers(folder)
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(FILE_NAME)) == [
+        "catatan.txt"]

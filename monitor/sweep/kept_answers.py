@@ -15,6 +15,7 @@ for the next flush (entries are only a cache: losing one costs one full request 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import time
@@ -45,6 +46,7 @@ class KeptAnswers:
                          "data BLOB NOT NULL)")
         self._pending: dict[str, bytes] = {}
         self._since = 0.0
+        _forget_old_files(folder)
 
     def get(self, name: str) -> bytes | None:
         if (data := self._pending.get(name)) is not None:
@@ -91,3 +93,11 @@ class KeptAnswers:
             self.flush()
         finally:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+
+
+def _forget_old_files(folder: Path) -> None:
+    """Entries of the release before (``<sha1>.kept``, a file each) are never read again:
+    removed once, so the folder holds only what is used."""
+    for old in folder.glob("*.kept"):
+        with contextlib.suppress(OSError):
+            old.unlink()
