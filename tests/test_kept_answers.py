@@ -5,6 +5,7 @@ its entries wait for the next batch."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -44,3 +45,17 @@ def test_entries_of_the_release_before_are_removed(tmp_path: Path) -> None:
     KeptAnswers(folder)
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(FILE_NAME)) == [
         "catatan.txt"]
+
+
+def test_two_shards_opening_a_new_file_at_once_both_keep_their_entries(tmp_path: Path) -> None:
+    """The first sweep's shards create the file together; one must not lose its cache
+    because the other was switching the file to WAL at that instant."""
+    folder = tmp_path / "http-cache"
+    folder.mkdir()
+    holder = sqlite3.connect(folder / FILE_NAME, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")  # the other shard, mid-setup
+    threading.Timer(0.5, holder.execute, ("COMMIT",)).start()  # ... done after 0.5 s
+    kept = KeptAnswers(folder)  # waits instead of failing
+    kept.put("a", b"satu")
+    kept.flush_last()
+    assert KeptAnswers(folder).get("a") == b"satu"

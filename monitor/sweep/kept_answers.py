@@ -38,12 +38,15 @@ class KeptAnswers:
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(folder / FILE_NAME, timeout=BUSY_MS / 1000,
+        # Setting up may wait as long as the last flush: two shards open a new file at the
+        # same moment, and switching it to WAL needs it to themselves for an instant.
+        self._db = sqlite3.connect(folder / FILE_NAME, timeout=LAST_BUSY_MS / 1000,
                                    isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last batch is fine
         self._db.execute("CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, "
                          "data BLOB NOT NULL)")
+        self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self._pending: dict[str, bytes] = {}
         self._since = 0.0
         _forget_old_files(folder)
