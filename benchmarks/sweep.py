@@ -155,6 +155,18 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
           f"checks {args.checks or 'all'})")
     print(f"wall             {wall:.1f} s   (latency-bound ideal {ideal:.1f} s, "
           f"ratio {wall / ideal:.2f})")
+    # The ideal counts one answer per site; each simulated site answers every request after
+    # the same delay, and a site's extras go two at a time on its two connections (the
+    # per-host limit), so an answering site holds its slot for 1 + extras / 2 answers.
+    answering = args.n * (1 - hang_share)
+    requests = state.get(COUNT + "requests", 0.0)
+    if answering and requests and not args.portal:
+        per_site = (requests - 2 * args.n * hang_share) / answering
+        answers = 1 + max(per_site - 1, 0) / 2
+        floor = args.n * ((1 - hang_share) * 0.5 * answers + hang_share * (
+            2 * args.timeout + args.retry_pause)) / args.concurrency + args.timeout
+        print(f"round-trip floor {floor:.1f} s   ({per_site:.2f} requests per answering "
+              f"site, {answers:.1f} answers in a row; ratio {wall / floor:.2f})")
     print(f"throughput       {done / wall:.0f} sites/s")
     print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers)")
     if "down" in state:
