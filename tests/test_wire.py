@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -19,9 +19,6 @@ from monitor.core.snapshot import Fetched
 from monitor.sweep.fetch import FetchConfig, fetch, new_client
 
 pytestmark = pytest.mark.usefixtures("both_loops")
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
 
 class Server:
     """A scripted server that records each connection and each request head it reads."""

@@ -31,14 +31,13 @@ class Response:
     """An answer whose body has not been read yet: ``aiter_raw`` reads it once, as sent
     (content-encoded). ``stream``: the connection, for its TLS details and its transport."""
 
-    __slots__ = ("_body", "complete", "fields", "headers", "status_code", "stream", "url")
+    __slots__ = ("_body", "complete", "headers", "status_code", "stream", "url")
 
     def __init__(self, url: str, head: Head, stream: AsyncioStream,
                  body: AsyncIterator[bytes]) -> None:
         self.url = url
         self.status_code = head.status
         self.headers = head.headers
-        self.fields = head.fields
         self.stream = stream
         self._body = body
         self.complete = head.status in NO_BODY  # every body byte read: the connection is free

@@ -34,12 +34,10 @@ class Head:
     order sent; ``headers``: one value per name, repeats joined with ", " (what
     ``Fetched.headers`` stores)."""
 
-    __slots__ = ("fields", "headers", "keep_alive", "reason", "status")
+    __slots__ = ("fields", "headers", "keep_alive", "status")
 
-    def __init__(self, status: int, reason: str, fields: list[tuple[str, str]],
-                 keep_alive: bool) -> None:
+    def __init__(self, status: int, fields: list[tuple[str, str]], keep_alive: bool) -> None:
         self.status = status
-        self.reason = reason
         self.fields = fields
         self.keep_alive = keep_alive
         headers: dict[str, str] = {}
@@ -94,7 +92,7 @@ def parse_head(raw: bytes) -> Head:
     connection = ",".join(v for n, v in fields if n == "connection").lower()
     keep_alive = ("keep-alive" in connection if version == "HTTP/1.0"
                   else "close" not in connection)
-    return Head(status, parts[2] if len(parts) > 2 else "", fields, keep_alive)
+    return Head(status, fields, keep_alive)
 
 
 class Reader:
