@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=5.0)
-    parser.add_argument("--per-host", type=int, default=2,
+    parser.add_argument("--per-host", type=int, default=SweepOptions.per_host,
                         help="connections to one host at a time (setting per_host)")
     parser.add_argument("--retry-pause", type=float, default=2.0)
     parser.add_argument("--fleet-loop", choices=("asyncio", "uvloop"), default="asyncio",

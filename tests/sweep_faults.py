@@ -17,6 +17,7 @@ from typing import Any
 from monitor.checks import CheckOutcome
 from monitor.core.snapshot import Snapshot
 from monitor.sweep import sweeper
+from monitor.sweep.result import failed_result
 
 KILL_CODE = "boom"  # the site whose judging kills the worker process
 REAL_RUN_NAMED = sweeper._run_named
@@ -40,7 +41,7 @@ def run_named_slowly(snapshot: Snapshot, options: dict[str, Any],
 
 def shard_that_dies(targets: list[Any], previous: Any, options: Any, out: Any) -> None:
     """A shard process that reports its first site, then dies (a segfault in a parser)."""
-    out.send(("result", sweeper.failed_result(targets[0], "sent before dying")))
+    out.send(("result", failed_result(targets[0], "sent before dying")))
     os._exit(139)
 
 

@@ -20,7 +20,8 @@ from cli_sweep import sweep_and_export
 from monitor.core.hosts import own_host
 from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.sweep.address import browser_url, is_public
-from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
+from monitor.sweep.result import SiteResult
+from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
 SECRET = "INTERNAL-ONLY token 7f3a"

@@ -29,7 +29,8 @@ from monitor.demo.fleet import Fleet, FleetRequest, FleetSite, Page
 from monitor.report import build_week
 from monitor.report.render import render_kecamatan
 from monitor.store import Store
-from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
+from monitor.sweep.result import SiteResult
+from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
 NAMES = ("cloak_phone_redirect", "cloak_phone_offsite", "cloak_phone_content",

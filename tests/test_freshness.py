@@ -27,7 +27,8 @@ from monitor.core.clock import JAKARTA
 from monitor.core.snapshot import Fetched, PreviousFinding, Snapshot
 from monitor.demo.fleet import Fleet, FleetSite, Page
 from monitor.store import Store
-from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
+from monitor.sweep.result import SiteResult
+from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
 OPTIONS = {"aktif_days": 30, "kurang_aktif_days": 90}

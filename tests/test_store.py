@@ -163,7 +163,7 @@ def test_the_sweep_writes_every_result_column() -> None:
     from datetime import UTC, datetime
 
     from monitor.service.jobs import to_row
-    from monitor.sweep.sweeper import SiteResult
+    from monitor.sweep.result import SiteResult
 
     columns = {c.name for c in Result.__table__.columns}  # type: ignore[attr-defined]
     row = to_row(SiteResult("x", "", datetime.now(UTC), [], [], []))

@@ -95,11 +95,12 @@ def test_retry_happens_once_for_5xx_and_not_for_4xx(
     assert ua.startswith("monitor/") and "+http" in ua  # names the project and a contact URL
 
 
-def test_at_most_two_connections_per_host(
+def test_at_most_per_host_connections_to_one_host(
     fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Callable[..., object],
     write_targets: Callable[..., Path], sqlite_url: str,
 ) -> None:
-    """Ten kelurahan on one shared portal host are fetched at most two at a time."""
+    """Ten kelurahan on one shared portal host, ``per_host`` 2: fetched at most two at a
+    time."""
     fleet = fleet_factory([FleetSite("portal", {f"/k{i}": Page(body=HEALTHY_HTML, delay=0.3)
                                                 for i in range(10)})])
     base = fleet.url("portal")
@@ -108,7 +109,7 @@ def test_at_most_two_connections_per_host(
               "url": f"{base}k{i}"} for i in range(10)]
     start = time.monotonic()
     result = run_cli("check", "--targets", str(write_targets(rows)), "--db", sqlite_url,
-                     "--concurrency", "10")
+                     "--concurrency", "10", env={"MONITOR_PER_HOST": "2"})
     elapsed = time.monotonic() - start
     assert result.code == 0, result  # type: ignore[attr-defined]
     # 10 pages x 0.3 s, two at a time: at least 1.5 s; ten at a time would take 0.3 s

@@ -240,8 +240,9 @@ def test_a_sweep_whose_event_loop_is_stuck_is_ended_by_the_watchdog_thread(
 
 def test_a_shard_that_dies_costs_only_its_unfinished_sites() -> None:
     """Each of its unfinished sites gets a result naming the failure; the sweep goes on."""
+    from monitor.sweep.result import failed_result
     from monitor.sweep.shards import run_sharded
-    from monitor.sweep.sweeper import SweepOptions, failed_result
+    from monitor.sweep.sweeper import SweepOptions
     from monitor.targets.loader import Target
 
     targets = [Target(f"s{i}", "kelurahan", f"s{i}", "Uji", f"http://h{i}.test/", ())

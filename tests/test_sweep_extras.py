@@ -1,8 +1,9 @@
-"""A site's extra URLs (feed, stylesheet, the visitor profiles) are asked for two at a time on
-its own two connections, so a slow site holds its sweep slot for fewer round trips; a site on
-a host other targets share (the kelurahan portal) still asks one at a time, so the portal never
-sees more connections than before. Real sweeps of the loopback fleet, with every answer slowed
-by DELAY so overlapping requests can be told from sequential ones by when they arrived."""
+"""A site's extra URLs (feed, stylesheet, the visitor profiles) are asked for side by side on
+at most ``per_host`` connections, and from its second sweep on beside its home page
+(``monitor.sweep.foresight``), so a slow site holds its sweep slot for fewer round trips; a
+site on a host other targets share (the kelurahan portal) still asks one at a time. Real
+sweeps of the loopback fleet, with every answer slowed by DELAY so overlapping requests can be
+told from sequential ones by when they arrived."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from check_process import fleet_targets
 
@@ -62,28 +64,94 @@ def _site(arrivals: Arrivals, name: str, base: str, site: FleetSite) -> None:
         body=CSS, content_type="text/css", delay=DELAY))
 
 
-def test_a_sites_extras_are_fetched_two_at_a_time_on_its_own_host(
+def _one_site(arrivals: Arrivals, fleet_factory: Callable[[list[FleetSite]], Fleet],
+              write_targets: Callable[..., Path]) -> Path:
+    own = FleetSite("own", {})
+    _site(arrivals, "own", "/", own)
+    return fleet_targets(write_targets, fleet_factory([own]))
+
+
+def _latest(sqlite_url: str) -> dict[str, Any]:
+    return {site.code: r for site, r in Store.open(sqlite_url).latest_results() if r}
+
+
+def test_a_sites_extras_go_side_by_side_within_per_host(
     fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
     write_targets: Callable[..., Path], sqlite_url: str,
 ) -> None:
     arrivals = Arrivals()
-    own = FleetSite("own", {})
-    _site(arrivals, "own", "/", own)
-    fleet = fleet_factory([own])
-    targets = fleet_targets(write_targets, fleet)
-    result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, "--timeout", "20")
+    targets = _one_site(arrivals, fleet_factory, write_targets)
+    result = run_cli("check", "--targets", str(targets), "--db", sqlite_url, "--timeout", "20",
+                     env={"MONITOR_PER_HOST": "2"})
     assert result.code == 0, result  # type: ignore[attr-defined]
 
     extras = arrivals.extras("own", "/")
-    assert len(extras) >= 4  # feed, stylesheet, phone from Google, Googlebot
+    assert len(extras) == 4  # feed, stylesheet, phone from Google, Googlebot
     gaps = [b - a for a, b in zip(extras, extras[1:], strict=False)]
     assert min(gaps) < DELAY / 2, gaps  # two were in flight together
-    # never more than the site's two connections: a third waits for one to finish
+    # never more than per_host connections: a third waits for one to finish
     assert all(c - a >= DELAY * 0.9 for a, c in zip(extras, extras[2:], strict=False)), gaps
     # and the judgement is the one a site fetched one request at a time gets
-    latest = {site.code: r for site, r in Store.open(sqlite_url).latest_results() if r}
+    latest = _latest(sqlite_url)
     assert latest["own"].available
     assert latest["own"].findings["freshness"]["last_update_source"] == "feed"
+
+
+def test_a_second_sweep_asks_for_last_sweeps_extras_beside_the_home_page(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
+    write_targets: Callable[..., Path], sqlite_url: str,
+) -> None:
+    arrivals = Arrivals()
+    targets = _one_site(arrivals, fleet_factory, write_targets)
+    check = ("check", "--targets", str(targets), "--db", sqlite_url, "--timeout", "20")
+    assert run_cli(*check).code == 0  # type: ignore[attr-defined]
+    first = arrivals.extras("own", "/")
+    assert len(first) == 4
+    # the first sweep knows the extras only from the home page: all after its answer, then
+    # side by side (the default per_host, 6, holds all four)
+    assert max(first) - min(first) < DELAY / 2, first
+    findings = _latest(sqlite_url)["own"].findings
+    arrivals.seen.clear()
+
+    assert run_cli(*check).code == 0  # type: ignore[attr-defined]
+    seen = sorted(arrivals.seen["own"])
+    home_at = next(t for t, path in seen if path == "/")
+    # the feed, the stylesheet and the phone visitor's view go out with the home page; the
+    # crawler's view is not due again (about daily) and was not foreseen either
+    assert sorted(p for _t, p in seen) == ["/", "/", "/feed/", "/style.css"]
+    assert all(abs(t - home_at) < DELAY / 2 for t, _p in seen), seen
+    again = _latest(sqlite_url)["own"].findings
+    for check_name, field in [("freshness", "last_update_source"), ("freshness", "last_update"),
+                              ("mobile", "mobile_friendly"), ("content", "flags")]:
+        assert again[check_name][field] == findings[check_name][field], (check_name, field)
+
+
+def test_a_foreseen_extra_the_page_no_longer_names_is_not_judged(
+    fleet_factory: Callable[[list[FleetSite]], Fleet], run_cli: Run,
+    write_targets: Callable[..., Path], sqlite_url: str,
+) -> None:
+    """The site drops its feed between sweeps: the second sweep asked for it ahead (its
+    last sweep's extras), but nothing judged it: the date found last week is carried, as
+    for any site that shows no date now, and no evidence cites the feed."""
+    page = {"html": HOME.format(name="own", base="/")}
+    own = FleetSite("own", {
+        "/": lambda _r: Page(body=page["html"]),
+        "/feed/": Page(body=FEED, content_type="application/rss+xml"),
+        "/style.css": Page(body=CSS, content_type="text/css")})
+    targets = fleet_targets(write_targets, fleet_factory([own]))
+    check = ("check", "--targets", str(targets), "--db", sqlite_url, "--timeout", "20")
+    assert run_cli(*check).code == 0  # type: ignore[attr-defined]
+    assert _latest(sqlite_url)["own"].findings["freshness"]["last_update_source"] == "feed"
+
+    page["html"] = page["html"].replace('<link rel="alternate" type="application/rss+xml" '
+                                        'href="/feed/">', "")
+    before = len(own.requests)
+    assert run_cli(*check).code == 0  # type: ignore[attr-defined]
+    assert "/feed/" in [r.path for r in own.requests[before:]]  # foreseen, so asked
+    freshness = _latest(sqlite_url)["own"].findings["freshness"]
+    assert "feed" not in freshness["newest_by_source"]
+    assert [e["rule"] for e in freshness["evidence"]] == ["earlier-sweep"]
+    assert freshness["carried_from"]
 
 
 def test_sites_on_a_shared_portal_still_ask_one_at_a_time(

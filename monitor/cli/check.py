@@ -26,7 +26,8 @@ from monitor.core.words import LANGS, t, word
 from monitor.service.audit_plan import browser_due, check_mode
 from monitor.service.jobs import Progress, SweepGuard, run_sweep
 from monitor.sweep.fetch import ssl_context_for
-from monitor.sweep.sweeper import SiteResult, SweepOptions
+from monitor.sweep.result import SiteResult
+from monitor.sweep.sweeper import SweepOptions
 
 
 def sweep_options(config: Config, timeout: float | None, concurrency: int | None) -> SweepOptions:

@@ -44,7 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     # 150: the city's 147 targets all at once, so a sweep takes about its slowest site's
     # deadline (12.5 s at timeout 5, against 27.5 s with 20); CPU is not the limit at this size
     Setting("concurrency", "150", "How many sites are fetched at once.", int, min=1, max=5000),
-    Setting("per_host", "2", "At most this many connections to one host at a time.", int,
+    # 6: what a browser opens to one host for one page view; a site alone on its host gets its
+    # home page and extras side by side (sweep/foresight.py), the shared portal 6 at a time
+    Setting("per_host", "6", "At most this many connections to one host at a time.", int,
             min=1, max=100),
     Setting("max_body_mb", "5", "Largest page accepted, in MB after decompression.", float,
             above=0, max=1000),

@@ -27,6 +27,9 @@ class Request:
     max_bytes: int = 2_000_000
     headers: tuple[tuple[str, str], ...] = ()  # more request headers (a visitor's Referer)
     follow: bool = True  # False: stop at the first redirect and record where it points
+    # False: a check asks for it only now and then (the daily crawler view), so the next
+    # sweep does not ask for it ahead of the home page (monitor.sweep.foresight)
+    every_sweep: bool = field(default=True, compare=False)
 
     @property
     def key(self) -> str:

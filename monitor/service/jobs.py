@@ -25,7 +25,8 @@ from monitor.service.watchdog import HardWatchdog, SweepStalled, stall_limit
 from monitor.store import Store, result_row
 from monitor.store.locks import Lock, LockLostError, sweep_lock
 from monitor.sweep.loop import run as run_on_loop
-from monitor.sweep.sweeper import SiteResult, Sweeper, SweepOptions
+from monitor.sweep.result import SiteResult
+from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,6 @@ from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Fetched, Request
 from monitor.sweep.assets import SharedAssets
 
-LANES = 2  # the per-site client's connection pool (fetch.new_client)
 FetchOne = Callable[[Request, float], Awaitable[Fetched]]  # (request, seconds left) -> answer
 
 
@@ -38,9 +37,10 @@ def own_hosts_only(wanted: Sequence[Request], hosts: list[str],
     return batch, refused
 
 
-def lanes_for(assets: SharedAssets, site_url: str) -> int:
-    """Two for a site alone on its host, one where other targets share the host."""
-    return 1 if assets.shareable(Request(site_url)) else LANES
+def lanes_for(assets: SharedAssets, site_url: str, per_host: int) -> int:
+    """``per_host`` for a site alone on its host, one where other targets share the host
+    (their sites then take turns for the host's ``per_host`` slots)."""
+    return 1 if assets.shareable(Request(site_url)) else max(1, per_host)
 
 
 async def fetch_round(assets: SharedAssets, batch: Sequence[Request], deadline: float, *,

@@ -57,6 +57,9 @@ _LEASE: ContextVar[tuple[BodyLease, asyncio.Timeout] | None] = ContextVar("_LEAS
                                                                           default=None)
 
 
+LEAVES_SITE = "leaves the site's own hosts"  # an extra's redirect, refused
+
+
 @dataclass(frozen=True)
 class FetchConfig:
     timeout: float = 20.0
@@ -73,14 +76,15 @@ _HEADERS = {
 
 def new_client(
     config: FetchConfig, ssl_context: ssl.SSLContext, resolver: Resolver | None = None,
-    public: PublicTest = is_public,
+    public: PublicTest = is_public, max_connections: int = 2,
 ) -> SiteClient:
-    """A small client per site (two connections, kept alive between its requests), sharing
-    the sweep's SSL context. ``resolver``: connect where it says instead of asking DNS.
-    ``public``: which addresses count as the internet (tests simulate one on loopback).
+    """A small client per site (``max_connections``, kept alive between its requests),
+    sharing the sweep's SSL context. ``resolver``: connect where it says instead of asking
+    DNS. ``public``: which addresses count as the internet (tests simulate one on loopback).
     Only ``fetch`` may use it: its deadline is the only timeout."""
     return SiteClient(ssl_context, ResolvingBackend(resolver, AddressGuard(public)),
-                      {"User-Agent": config.user_agent, **_HEADERS, "Connection": "keep-alive"})
+                      {"User-Agent": config.user_agent, **_HEADERS, "Connection": "keep-alive"},
+                      max_connections=max(1, max_connections))
 
 
 async def fetch(
@@ -166,8 +170,7 @@ async def _follow(
                 if not how.follow:
                     return None
                 if how.hosts and not own_host(host_in(nxt), how.hosts):
-                    return _fail(result, "other", f"redirect to {nxt[:200]} leaves the "
-                                 "site's own hosts")
+                    return _fail(result, "other", f"redirect to {nxt[:200]} {LEAVES_SITE}")
                 if nxt in seen:
                     return _fail(result, "redirect_loop", f"{nxt} was already visited")
                 seen.add(nxt)

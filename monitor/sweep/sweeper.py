@@ -42,7 +42,7 @@ import signal
 import ssl
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -50,6 +50,7 @@ from typing import Any
 
 from monitor import USER_AGENT, checks
 from monitor.checks import CheckOutcome
+from monitor.core.hosts import host_in
 from monitor.core.snapshot import Attempt, Fetched, PreviousFinding, Request, Snapshot
 from monitor.sweep.address import PublicTest, is_public, trusting
 from monitor.sweep.assets import SharedAssets
@@ -64,11 +65,13 @@ from monitor.sweep.fetch import (
     new_client,
     ssl_context_for,
 )
+from monitor.sweep.foresight import Ahead, Foresight
 from monitor.sweep.gate import CheckGate
 from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter
 from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import Meter
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
+from monitor.sweep.result import SiteResult, bytes_of, failed_result
 from monitor.sweep.shards import run_sharded
 from monitor.sweep.spread import interleave_hosts as interleave_hosts
 from monitor.sweep.spread import retryable, site_hosts
@@ -90,7 +93,7 @@ RAMP_S = 0.002  # between worker starts: 500 workers are all running after one s
 class SweepOptions:
     timeout: float = 20.0
     concurrency: int = 150  # the setting's default (core/settings.py)
-    per_host: int = 2
+    per_host: int = 6  # the setting's default (core/settings.py)
     max_bytes: int = 5_000_000
     retry_pause: float = 2.0
     max_extra: int = 10  # freshness <= 4, CSS <= 4 (mobile, content), content profiles <= 2
@@ -106,38 +109,6 @@ class SweepOptions:
     http_cache_dir: str = ""  # validators and bodies kept between sweeps; "" = off
     check_options: Mapping[str, Any] = field(default_factory=dict)
     event_loop: str = "uvloop"  # monitor.sweep.loop: the loop shards and the sweep run on
-
-
-@dataclass
-class SiteResult:
-    """A site's snapshot summary and its check outcomes, ready for the store."""
-
-    code: str
-    url: str
-    taken_at: datetime
-    attempts: list[Attempt]
-    outcomes: list[CheckOutcome]
-    extra_urls: list[str]
-    failure: str = ""  # our own code failed for this site: stored as error 'other'
-
-    def fields(self) -> dict[str, Any]:
-        """The SPEC export fields, merged from every check's finding."""
-        merged: dict[str, Any] = {}
-        for outcome in self.outcomes:
-            merged.update(outcome.fields)
-        return merged
-
-
-def _bytes_of(snapshot: Snapshot) -> int:
-    home = len(snapshot.home.body) if snapshot.home is not None else 0
-    return home + sum(len(f.body) for f in snapshot.extra.values())
-
-
-def failed_result(target: Target, detail: str, taken_at: datetime | None = None) -> SiteResult:
-    """The one result of a site our own code failed for: the sweep still ends, and the
-    failure is stored where an operator sees it (error 'other', error_detail)."""
-    return SiteResult(target.code, target.url, taken_at or datetime.now(UTC), [], [], [],
-                      failure=f"internal error: {detail}"[:500])
 
 
 def _by_name(names: tuple[str, ...]) -> tuple[checks.Check, ...]:
@@ -177,6 +148,7 @@ class Sweeper:
         self.meter = Meter(self.stats)
         self._assets = SharedAssets((), self.meter)  # per run: knows which hosts are shared
         self._validators = Validators(options.http_cache_dir, self.meter)
+        self._foresight = Foresight(self._validators.kept, self.meter)
         self._gate = CheckGate()
         self._checks = tuple(c for c in checks.CHECKS
                              if not options.only_checks or c.name in options.only_checks)
@@ -200,10 +172,13 @@ class Sweeper:
         previous = previous or {}
         shards = self.shard_count(len(targets))
         if shards > 1:
-            async for result in run_sharded(targets, previous, self.options, shards,
-                                            self.stats, entry=shard_main,
-                                            failed=failed_result):
-                yield result
+            # calm here too: a full collection over the previous findings held here stopped
+            # this process from reading results, and the shards' sends then waited for it
+            with calm_collector():
+                async for result in run_sharded(targets, previous, self.options, shards,
+                                                self.stats, entry=shard_main,
+                                                failed=failed_result):
+                    yield result
             return
         pending = deque(interleave_hosts(targets))
         self._assets = SharedAssets((t.url for t in targets), self.meter)
@@ -290,7 +265,7 @@ class Sweeper:
 
     async def _judge(self, snapshot: Snapshot) -> list[CheckOutcome]:
         options = self.options.check_options
-        if _bytes_of(snapshot) <= INLINE_BYTES:
+        if bytes_of(snapshot) <= INLINE_BYTES:
             outcomes: list[CheckOutcome] = []
             for check in self._checks:
                 await self._gate.turn()  # sockets and timers run between checks (gate.py)
@@ -312,15 +287,34 @@ class Sweeper:
     async def _fetch_site(self, snapshot: Snapshot, lease: BodyLease) -> None:
         opts = self.options
         config = FetchConfig(opts.timeout, opts.max_bytes, opts.user_agent, self.ssl_context)
-        async with new_client(config, self.ssl_context, self._resolver, self._public) as client:
-            home = await self._attempt(client, snapshot, lease)
-            if retryable(home):
-                await asyncio.sleep(opts.retry_pause)
+        lanes = lanes_for(self._assets, snapshot.url, opts.per_host)
+        async with new_client(config, self.ssl_context, self._resolver, self._public,
+                              max_connections=lanes) as client:
+            ahead = self._foresee(client, snapshot, lanes, lease)
+            try:
                 home = await self._attempt(client, snapshot, lease)
-            snapshot.home = home
-            if home.ok:
-                deadline = time.monotonic() - (home.elapsed_ms or 0) / 1000 + opts.timeout
-                await self._fetch_extra(client, snapshot, deadline, lease)
+                if retryable(home):
+                    await ahead.drop()  # a retried site asks round by round (foresight.py)
+                    await asyncio.sleep(opts.retry_pause)
+                    home = await self._attempt(client, snapshot, lease)
+                snapshot.home = home
+                if home.ok:
+                    deadline = time.monotonic() - (home.elapsed_ms or 0) / 1000 + opts.timeout
+                    asked = await self._fetch_extra(client, snapshot, deadline, lease, ahead,
+                                                    lanes)
+                    self._foresight.remember(snapshot.url, ahead, asked)
+            finally:
+                await ahead.drop()
+
+    def _foresee(self, client: Any, snapshot: Snapshot, lanes: int, lease: BodyLease) -> Ahead:
+        """The extras the site asked for last sweep, started beside its home page."""
+        def one(request: Request) -> Awaitable[Fetched]:
+            hosts = [host_in(snapshot.url), host_in(request.url)]
+            return self._fetch_one(client, request, self.options.timeout, hosts=hosts,
+                                   lease=lease)
+
+        return self._foresight.ahead(snapshot.url, lanes,
+                                     lambda r: not self._assets.shareable(r), one)
 
     async def _attempt(self, client: Any, snapshot: Snapshot, lease: BodyLease) -> Fetched:
         started = self.clock()
@@ -332,36 +326,40 @@ class Sweeper:
         return home
 
     async def _fetch_extra(self, client: Any, snapshot: Snapshot, deadline: float,
-                           lease: BodyLease) -> None:
-        """Ask the checks what else they need, round by round, until the budget is spent."""
+                           lease: BodyLease, ahead: Ahead, lanes: int) -> list[Request]:
+        """Ask the checks what else they need, round by round, until the budget is spent;
+        what was asked, in order (the next sweep's foresight)."""
         budget = self.options.max_extra
+        asked: list[Request] = []
         for _round in range(self.options.max_plan_rounds):
             if budget <= 0 or time.monotonic() >= deadline:
-                return
+                return asked
             await self._gate.turn()
-            if _bytes_of(snapshot) > INLINE_BYTES:
+            if bytes_of(snapshot) > INLINE_BYTES:
                 try:
                     wanted = await self._off_loop(_plan_named, snapshot, self._names)
                 except OffLoopError as exc:  # judge what we have; fetch nothing more
                     log.warning("planning extras for %s failed: %s", snapshot.code, exc)
-                    return
+                    return asked
             else:
                 self.meter.parse(snapshot)
                 with self.meter.cpu("plan"):
                     wanted = checks.plan(snapshot, self._checks)
             if not wanted:
-                return
+                return asked
             hosts = site_hosts(snapshot)
             batch, refused = own_hosts_only(wanted[:budget], hosts)
             snapshot.extra.update(refused)  # recorded, so not asked again
             if time.monotonic() >= deadline:
-                return
+                return asked
             budget -= len(batch)
-            fetched = await fetch_round(
-                self._assets, batch, deadline, lanes=lanes_for(self._assets, snapshot.url),
-                fetch=functools.partial(self._fetch_one, client, hosts=hosts, lease=lease))
+            asked += batch
+            one = functools.partial(self._fetch_one, client, hosts=hosts, lease=lease)
+            fetched = await fetch_round(self._assets, batch, deadline, lanes=lanes,
+                                        fetch=functools.partial(ahead.answer, fetch=one))
             snapshot.extra.update((r.key, got) for r, got in zip(batch, fetched, strict=True)
                                   if got is not None)
+        return asked
 
     async def _fetch_one(self, client: Any, request: Request, timeout: float, *,
                          hosts: list[str], lease: BodyLease) -> Fetched:

@@ -58,6 +58,11 @@ class Validators:
             except (OSError, sqlite3.Error) as exc:
                 log.warning("http cache %s unusable, conditional requests off: %s", folder, exc)
 
+    @property
+    def kept(self) -> KeptAnswers | None:
+        """The cache's file (None when off): the sweep's foresight keeps its rows there too."""
+        return self._kept
+
     def flush(self) -> None:
         """Write what is still pending (entries are written in batches): at a sweep's end."""
         if self._kept is not None:

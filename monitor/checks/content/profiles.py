@@ -54,15 +54,17 @@ class Profile:
     label: str  # for evidence: who saw it
     user_agent: str
     headers: tuple[tuple[str, str], ...] = ()
+    every_sweep: bool = True  # False: asked now and then (Request.every_sweep)
 
     def request(self, url: str) -> Request:
         return Request(url, user_agent=self.user_agent, max_bytes=PROFILE_MAX_BYTES,
-                       headers=self.headers, follow=False)
+                       headers=self.headers, follow=False, every_sweep=self.every_sweep)
 
 
 PHONE_GOOGLE = Profile("phone_google", "a phone browser arriving from a Google search",
                        PHONE_UA, (("Referer", GOOGLE_REFERER),))
-GOOGLEBOT = Profile("googlebot", "Googlebot (Google's crawler)", CRAWLER_UA)
+GOOGLEBOT = Profile("googlebot", "Googlebot (Google's crawler)", CRAWLER_UA,
+                    every_sweep=False)  # about daily: check.CRAWLER_RECHECK
 PROFILES = (PHONE_GOOGLE, GOOGLEBOT)
 
 
