@@ -259,3 +259,31 @@ def test_a_shard_that_dies_costs_only_its_unfinished_sites() -> None:
     details = sorted(r.failure for r in results)
     assert details.count("internal error: sent before dying") == 2  # one per shard
     assert details.count("internal error: the sweep process checking this site died") == 4
+
+
+@pytest.mark.timeout(30)  # a send that waits for the reader never returns: the test hangs
+def test_a_shard_sends_results_without_waiting_for_a_busy_parent(both_loops: str) -> None:
+    """A parent busy writing the database reads nothing for a while; a shard's loop must go
+    on sweeping meanwhile, not block on a full pipe (its sites' deadlines keep running).
+    What it sent still arrives whole and in order, read with ``Connection.recv``."""
+    import multiprocessing
+    import threading
+
+    from monitor.sweep.shards import PipeSender
+
+    receive, send = multiprocessing.Pipe(duplex=False)
+    messages = [("result", {"code": f"s{i}", "page": "x" * 5_000}) for i in range(200)]
+    got: list[object] = []
+
+    async def shard() -> None:
+        sender = await PipeSender.open(send)
+        for message in messages:  # ~1 MB: many times what the pipe holds
+            sender.send(message)
+        reader = threading.Thread(target=lambda: got.extend(receive.recv() for _ in messages))
+        reader.start()  # the parent reads only now
+        await sender.close()
+        reader.join(timeout=30)
+
+    asyncio.run(shard())
+    send.close()
+    assert got == messages

@@ -72,7 +72,7 @@ from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import Meter
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
-from monitor.sweep.shards import run_sharded
+from monitor.sweep.shards import PipeSender, run_sharded
 from monitor.sweep.spread import interleave_hosts as interleave_hosts
 from monitor.sweep.spread import retryable, site_hosts
 from monitor.sweep.validators import Validators
@@ -388,11 +388,13 @@ def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFind
     (it terminates shards it no longer needs), so it can store what they sent first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    async def go() -> dict[str, float]:
+    async def go() -> None:
+        sender = await PipeSender.open(out)  # never blocks this loop on a busy parent
         sweeper = Sweeper(replace(options, shards=1))
         async for result in sweeper.run(targets, previous):
-            out.send(("result", result))
-        return sweeper.stats
+            sender.send(("result", result))
+        sender.send(("done", sweeper.stats))
+        await sender.close()
 
-    out.send(("done", run_on_loop(go(), options.event_loop)))
+    run_on_loop(go(), options.event_loop)
     out.close()
