@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -156,17 +157,22 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
     print(f"wall             {wall:.1f} s   (latency-bound ideal {ideal:.1f} s, "
           f"ratio {wall / ideal:.2f})")
     # The ideal counts one answer per site; each simulated site answers every request after
-    # the same delay, and a site's extras go two at a time on its two connections (the
-    # per-host limit), so an answering site holds its slot for 1 + extras / 2 answers.
+    # the same delay. A site's extras go out per_host at a time after its home page (the
+    # checks name them), except those foreseen from its last sweep, which go out with the
+    # home page (monitor.sweep.foresight): an answering site holds its slot for
+    # 1 + ceil(extras not foreseen / per_host) answers.
     answering = args.n * (1 - hang_share)
     requests = state.get(COUNT + "requests", 0.0)
     if answering and requests and not args.portal:
         per_site = (requests - 2 * args.n * hang_share) / answering
-        answers = 1 + max(per_site - 1, 0) / 2
+        foreseen = state.get(COUNT + "foreseen", 0.0) / answering
+        later = max(per_site - 1 - foreseen, 0.0)
+        answers = 1 + math.ceil(later / max(args.per_host, 1) - 0.05)
         floor = args.n * ((1 - hang_share) * 0.5 * answers + hang_share * (
             2 * args.timeout + args.retry_pause)) / args.concurrency + args.timeout
         print(f"round-trip floor {floor:.1f} s   ({per_site:.2f} requests per answering "
-              f"site, {answers:.1f} answers in a row; ratio {wall / floor:.2f})")
+              f"site, {foreseen:.2f} foreseen, {answers} answers in a row; "
+              f"ratio {wall / floor:.2f})")
     print(f"throughput       {done / wall:.0f} sites/s")
     print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers)")
     if "down" in state:
@@ -184,7 +190,7 @@ def print_breakdown(stats: dict[str, float], cpu_ms: float, sites: int) -> None:
           f"{cpu_ms / max(requests, 1):.2f} ms CPU per request, all stages included)")
     for key, value in sorted(stats.items()):
         if key.startswith(COUNT) and key != COUNT + "requests":
-            print(f"  {key[len(COUNT):]:<15}{value:.0f}")
+            print(f"  {key[len(COUNT):]:<16} {value:.0f}")
     stages = {k[len(CPU):]: v for k, v in stats.items() if k.startswith(CPU)}
     rest = cpu_ms - sum(stages.values())
     print("CPU per site by stage (ms)")

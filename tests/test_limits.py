@@ -185,3 +185,22 @@ def test_the_sweeps_own_connections_can_be_paused_too(
         assert paused and size == len(body), name
         # the TCP socket's own transport, not a TLS layer over it
         assert type(transport).__name__ in ("_SelectorSocketTransport", "TCPTransport"), name
+
+
+def test_a_sweep_raises_the_open_files_limit_it_may_need() -> None:
+    """At concurrency 500 with six connections a site, the usual soft limit of 1,024
+    descriptors would run out and healthy sites be recorded down because of us."""
+    import resource
+
+    from monitor.sweep.limits import OPEN_FILES_SPARE, open_files_for
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, soft), hard))
+        wanted = 300 * 6 + OPEN_FILES_SPARE
+        got = open_files_for(300, 6)
+        now = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        assert now == got
+        assert now >= wanted or now == hard  # the hard limit is the most it may take
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

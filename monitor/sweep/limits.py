@@ -173,3 +173,34 @@ class BodyLease:
         granted, self.granted, self.used = self.granted, 0, 0
         if granted:
             self.budget._give(granted)
+
+
+OPEN_FILES_SPARE = 256  # the store, logs, the HTTP cache, worker pipes, Chromium
+
+
+def open_files_for(concurrency: int, per_host: int) -> int:
+    """Raise this process's soft limit on open files to what a sweep may hold at once:
+    ``concurrency`` sites with up to ``per_host`` connections each, and a spare. Returns the
+    limit in force. Why: the common default soft limit is 1,024, and at concurrency 500 with
+    six connections to a site's own host a sweep would run out of descriptors, and healthy
+    sites would be recorded down because of us. Past the hard limit it warns (an operator
+    raises it, or lowers ``concurrency``); on a system without the call it does nothing."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return -1
+    wanted = max(1, concurrency) * max(1, per_host) + OPEN_FILES_SPARE
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return soft
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError) as exc:
+        log.warning("cannot raise the open files limit from %d to %d: %s", soft, target, exc)
+        return soft
+    if target < wanted:
+        log.warning("open files limit %d (the hard limit) is below the %d that concurrency "
+                    "%d x per_host %d may need: raise it (ulimit -n) or lower concurrency",
+                    target, wanted, concurrency, per_host)
+    return target

@@ -67,7 +67,7 @@ from monitor.sweep.fetch import (
 )
 from monitor.sweep.foresight import Ahead, Foresight
 from monitor.sweep.gate import CheckGate
-from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter
+from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter, open_files_for
 from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import Meter
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
@@ -170,6 +170,7 @@ class Sweeper:
     ) -> AsyncGenerator[SiteResult, None]:
         """Yield exactly one SiteResult per target as each completes."""
         previous = previous or {}
+        open_files_for(self.options.concurrency, self.options.per_host)  # shards inherit it
         shards = self.shard_count(len(targets))
         if shards > 1:
             # calm here too: a full collection over the previous findings held here stopped
@@ -309,9 +310,8 @@ class Sweeper:
     def _foresee(self, client: Any, snapshot: Snapshot, lanes: int, lease: BodyLease) -> Ahead:
         """The extras the site asked for last sweep, started beside its home page."""
         def one(request: Request) -> Awaitable[Fetched]:
-            hosts = [host_in(snapshot.url), host_in(request.url)]
-            return self._fetch_one(client, request, self.options.timeout, hosts=hosts,
-                                   lease=lease)
+            return self._fetch_one(client, request, self.options.timeout, lease=lease,
+                                   hosts=[host_in(snapshot.url), host_in(request.url)])
 
         return self._foresight.ahead(snapshot.url, lanes,
                                      lambda r: not self._assets.shareable(r), one)
