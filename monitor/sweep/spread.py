@@ -7,10 +7,10 @@ Kept apart from the sweeper so its loop stays readable.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from monitor.core.hosts import host_in
-from monitor.core.snapshot import Fetched, Snapshot
+from monitor.core.snapshot import Fetched, PreviousFinding, Snapshot
 from monitor.sweep.fetch import host_of
 from monitor.targets.loader import Target
 
@@ -30,6 +30,37 @@ def interleave_hosts(targets: Sequence[Target]) -> list[Target]:
             order.append(queue.popleft())
         queues = [q for q in queues if q]
     return order
+
+
+def slow_early(order: Sequence[Target],
+               previous: Mapping[str, Mapping[str, PreviousFinding]]) -> list[Target]:
+    """``order`` with the sites whose home page timed out last sweep spread evenly over its
+    first half. Why: such a site most likely holds its slot for two full deadlines and the
+    retry pause again (12 s at timeout 5) while using no CPU. Started among the last sites,
+    it keeps the sweep running for that long after every other site is done; started early,
+    its wait overlaps the other sites' work. Not all at the front: 5% of 10,000 sites would
+    then fill 500 slots for 12 s while the CPU idled."""
+    slow = [t for t in order if _timed_out(previous.get(t.code, {}))]
+    if not slow:
+        return list(order)
+    slow_codes = {t.code for t in slow}
+    rest = [t for t in order if t.code not in slow_codes]
+    step = max(1.0, (len(order) / 2) / len(slow))  # one slow site every `step` places
+    out: list[Target] = []
+    due = 0.0
+    queue = deque(slow)
+    for target in rest:
+        while queue and len(out) >= due:
+            out.append(queue.popleft())
+            due += step
+        out.append(target)
+    out.extend(queue)
+    return out
+
+
+def _timed_out(previous: Mapping[str, PreviousFinding]) -> bool:
+    found = previous.get("availability")
+    return found is not None and found.data.get("error") == "timeout"
 
 
 def site_hosts(snapshot: Snapshot) -> list[str]:

@@ -74,7 +74,7 @@ from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
 from monitor.sweep.shards import PipeSender, run_sharded
 from monitor.sweep.spread import interleave_hosts as interleave_hosts
-from monitor.sweep.spread import retryable, site_hosts
+from monitor.sweep.spread import retryable, site_hosts, slow_early
 from monitor.sweep.validators import Validators
 from monitor.targets.loader import Target
 
@@ -181,7 +181,7 @@ class Sweeper:
                                                 failed=failed_result):
                     yield result
             return
-        pending = deque(interleave_hosts(targets))
+        pending = deque(slow_early(interleave_hosts(targets), previous))
         self._assets = SharedAssets((t.url for t in targets), self.meter)
         if self.options.browser:
             self._browser = SweepBrowser(self.options.screenshots_dir, sweep_stamp(self.clock()),
