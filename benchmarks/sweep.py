@@ -66,6 +66,12 @@ def time_now() -> datetime:
     return datetime.now(UTC)
 
 
+def own_cpu_seconds() -> float:
+    """This process alone: with shards, the parent that receives and stores the results."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime
+
+
 def cpu_seconds() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -122,9 +128,11 @@ def main() -> None:
     for number in range(1, args.sweeps + 1):
         state = {"max": 0.0}
         cpu0, wall0, fleet0 = cpu_seconds(), time.perf_counter(), process_cpu(server.pid)
+        own0 = own_cpu_seconds()
         done = run_on_loop(sweep(targets, options, store, state), options.event_loop)
         wall = time.perf_counter() - wall0
         cpu = cpu_seconds() - cpu0
+        state["parent_cpu"] = own_cpu_seconds() - own0
         if args.sweeps > 1:
             print(f"== sweep {number} of {args.sweeps}")
         report(args, done, wall, cpu, state)
@@ -171,10 +179,12 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
         floor = args.n * ((1 - hang_share) * 0.5 * answers + hang_share * (
             2 * args.timeout + args.retry_pause)) / args.concurrency + args.timeout
         print(f"round-trip floor {floor:.1f} s   ({per_site:.2f} requests per answering "
-              f"site, {foreseen:.2f} foreseen, {answers} answers in a row; "
+              f"site, {foreseen:.2f} foreseen, {answers} answer(s) in a row; "
               f"ratio {wall / floor:.2f})")
     print(f"throughput       {done / wall:.0f} sites/s")
-    print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers)")
+    print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers; "
+          f"of which {state.get('parent_cpu', 0.0) * 1000 / max(done, 1):.2f} ms in the parent "
+          "that receives and stores results when sharded)")
     if "down" in state:
         print(f"down             {state['down']:.0f} sites (about "
               f"{(args.n - args.portal) * 0.05:.0f} never answer)")
