@@ -182,9 +182,10 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
               f"site, {foreseen:.2f} foreseen, {answers} answer(s) in a row; "
               f"ratio {wall / floor:.2f})")
     print(f"throughput       {done / wall:.0f} sites/s")
-    print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers; "
-          f"of which {state.get('parent_cpu', 0.0) * 1000 / max(done, 1):.2f} ms in the parent "
-          "that receives and stores results when sharded)")
+    parent = state.get("parent_cpu", cpu)
+    print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers"
+          + (f"; of which {parent * 1000 / max(done, 1):.2f} ms in the parent, which receives "
+             "and stores the shards' results)" if parent < 0.95 * cpu else ")"))
     if "down" in state:
         print(f"down             {state['down']:.0f} sites (about "
               f"{(args.n - args.portal) * 0.05:.0f} never answer)")
