@@ -2,8 +2,8 @@
 
 The 126 kelurahan pages of the shared portal link the same stylesheets and announce the same
 feed; CDN stylesheets are linked by many sites. Fetching each once per sweep saves requests
-(CPU here, load on the portal) and, because the portal allows only two connections at a
-time, wall time too. A URL on a host that serves exactly one target is never shared (only
+(CPU here, load on the portal) and, because the portal allows only ``per_host`` connections
+at a time, wall time too. A URL on a host that serves exactly one target is never shared (only
 that site can ask for it), so the cache holds just what can be reused.
 
 Single flight: while one site fetches a shared URL, others asking for it wait for that

@@ -1,4 +1,4 @@
-"""One site's HTTP client: its connections (at most two, kept alive between its requests),
+"""One site's HTTP client: its connections (at most ``per_host``, kept alive between its requests),
 its cookies, and the headers every request carries.
 
 Replaces httpx's AsyncClient in the sweep for CPU (see ``monitor.sweep.wire``). What it

@@ -1,11 +1,11 @@
-"""One plan round's extra URLs, fetched side by side on the site's two connections.
+"""One plan round's extra URLs, fetched side by side on the site's own connections.
 
 Fetched one after another, a site with a feed, a stylesheet and two visitor profiles held its
-sweep slot for five round trips; side by side, about three (the home page, then the round's
-extras two at a time). At 500 slots the sweep's wall time is slots held, so this is the lever
-for it once the checks are cheap. A site on a host other targets share (the kelurahan
-portal) asks one at a time: two portal sites at once then open at most ``per_host``
-connections between them, as before.
+sweep slot for five round trips; side by side on ``per_host`` connections, two (the home page,
+then the round's extras together), and one from its second sweep on (``foresight.py``). At
+500 slots the sweep's wall time is slots held, so this is a lever for it once the checks are
+cheap. A site on a host other targets share (the kelurahan portal) asks one at a time: the
+portal's sites then open at most ``per_host`` connections between them.
 """
 
 from __future__ import annotations
