@@ -8,7 +8,7 @@ the shared kelurahan portal is not hammered), then a global slot (``concurrency`
 2. one retry after ``retry_pause`` for ``connect``, ``timeout`` and 5xx, with a fresh
    deadline, so one lost packet does not mark a kecamatan down (both attempts recorded);
 3. the extra URLs checks ask for (``checks.plan``; last sweep's already asked beside the home
-   page, ``foresight.py``), within the first attempt's deadline, at most ``max_extra``; one
+   page, ``foresight.py``), within the answering attempt's deadline, at most ``max_extra``; one
    fetch per sweep of a URL sites share (``assets.py``), conditional (``validators.py``);
 4. the checks, on the event loop, one check per task step, and no more checks in one loop
    step than fit in 20 ms (``gate.py``), so timers and sockets are served between checks.
