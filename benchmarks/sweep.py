@@ -189,7 +189,9 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
     if "down" in state:
         print(f"down             {state['down']:.0f} sites (about "
               f"{(args.n - args.portal) * 0.05:.0f} never answer)")
-    print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard)")
+    print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard; the loop "
+          f"thread used {state.get('max_stall_cpu_ms', 0.0):.0f} ms of CPU in it, the rest it "
+          "waited for a core)")
     print(f"peak memory      {peak_mb:.0f} MB (largest process)")
     print(f"cores            {os.cpu_count()}")
     print_breakdown(state, cpu * 1000, done)

@@ -52,3 +52,4 @@ def test_the_portal_pages_stay_spread_among_other_hosts() -> None:
     order = [t.code for t in interleave_hosts(portal + own)]
     assert order[:2] == ["k0", "s0"]  # the portal's second page waits behind other hosts
     assert [c for c in order if c.startswith("k")] == ["k0", "k1", "k2", "k3"]
+

@@ -13,14 +13,16 @@ so shard processes hand them back with the stall figure; ``merge`` sums them acr
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from monitor.core.snapshot import Fetched, Snapshot
 
 CPU = "cpu_ms:"
 COUNT = "count:"
+STALL_PROBE_S = 0.01
 
 
 class Meter:
@@ -52,6 +54,32 @@ class Meter:
     def fetched(self, got: Fetched) -> None:
         """One fetch is one request per hop: a redirect costs a round trip too."""
         self.count("requests", 1 + len(got.redirects))
+
+
+async def probe_stalls(stats: dict[str, float]) -> None:
+    """Sleep 10 ms at a time; any lateness is time the loop could not run
+    (``max_stall_ms``). The loop thread's CPU during the worst one (``max_stall_cpu_ms``)
+    says why: close to the lateness, our own work held the loop; far below it, the
+    operating system gave the core to another process (shards, the parent, the big-page
+    worker and, in the benchmark, the simulated sites share two cores)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        start, cpu = loop.time(), time.thread_time()
+        await asyncio.sleep(STALL_PROBE_S)
+        late_ms = (loop.time() - start - STALL_PROBE_S) * 1000
+        if late_ms > stats.get("max_stall_ms", 0.0):
+            stats["max_stall_ms"] = late_ms
+            stats["max_stall_cpu_ms"] = (time.thread_time() - cpu) * 1000
+
+
+def merge_all(stats: dict[str, float], shard: Mapping[str, float]) -> None:
+    """Fold one shard's figures into the sweep's (``merge``); the stall's CPU goes with the
+    stall it belongs to, the worst shard's."""
+    if shard.get("max_stall_ms", 0.0) > stats.get("max_stall_ms", 0.0):
+        stats["max_stall_cpu_ms"] = shard.get("max_stall_cpu_ms", 0.0)
+    for key, value in shard.items():
+        if key != "max_stall_cpu_ms":
+            merge(stats, key, value)
 
 
 def merge(stats: dict[str, float], key: str, value: float) -> None:

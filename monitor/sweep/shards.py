@@ -33,7 +33,7 @@ from typing import Any
 
 from monitor.core.snapshot import PreviousFinding
 from monitor.sweep.fetch import host_of
-from monitor.sweep.meter import merge
+from monitor.sweep.meter import merge_all
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
@@ -95,8 +95,7 @@ async def run_sharded(
                     continue
                 if kind == "done":
                     pipes.remove(conn)
-                    for key, value in payload.items():
-                        merge(stats, key, value)
+                    merge_all(stats, payload)
                 else:
                     waiting[id(conn)].pop(payload.code, None)
                     yield payload

@@ -69,7 +69,7 @@ from monitor.sweep.foresight import Ahead, Foresight
 from monitor.sweep.gate import CheckGate
 from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter, open_files_for
 from monitor.sweep.loop import run as run_on_loop
-from monitor.sweep.meter import Meter
+from monitor.sweep.meter import Meter, probe_stalls
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
 from monitor.sweep.shards import PipeSender, run_sharded
@@ -81,7 +81,6 @@ from monitor.targets.loader import Target
 log = logging.getLogger(__name__)
 
 SHARD_FROM = 500  # sites; below this one process is cheaper than spawning more
-STALL_PROBE_S = 0.01
 # Snapshots larger than this (home page + extras) are judged in a worker process. Typical
 # kecamatan/kelurahan home pages are 30-300 KB and cost 2-20 ms on the loop; a hostile 5 MB
 # page cost ~1.7 s here even with every check capped.
@@ -196,7 +195,7 @@ class Sweeper:
                 target = pending.popleft()
                 await done.put(await self._site_safely(target, previous.get(target.code, {})))
 
-        tasks = [asyncio.create_task(self._probe_stalls())]
+        tasks = [asyncio.create_task(probe_stalls(self.stats))]
         tasks += [asyncio.create_task(worker(i))
                   for i in range(min(self._limiter.concurrency, len(targets)))]
         try:
@@ -236,16 +235,6 @@ class Sweeper:
         except OffLoopError:
             self.stats["offloop_failures"] += 1
             raise
-
-    async def _probe_stalls(self) -> None:
-        """Sleep 10 ms at a time; any lateness is time the loop was blocked."""
-        loop = asyncio.get_running_loop()
-        while True:
-            start = loop.time()
-            await asyncio.sleep(STALL_PROBE_S)
-            late_ms = (loop.time() - start - STALL_PROBE_S) * 1000
-            if late_ms > self.stats["max_stall_ms"]:
-                self.stats["max_stall_ms"] = late_ms
 
     async def _site(self, target: Target, previous: dict[str, PreviousFinding]) -> SiteResult:
         snapshot = Snapshot(target.code, target.level, target.name, target.kecamatan,
