@@ -5,6 +5,7 @@ site's connections allow, and nothing from a row it cannot read."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 
 from monitor.core.snapshot import Fetched, Request
@@ -120,3 +121,21 @@ def test_no_cache_folder_no_foresight() -> None:
     foresight = Foresight(None)
     _remember(foresight, [FEED])
     assert _started(foresight, Site()) == []
+
+
+def test_only_the_sites_own_unshared_hosts_are_asked_ahead() -> None:
+    """The row is our own file, but what it names is checked again, not trusted."""
+    from monitor.sweep.assets import SharedAssets
+    from monitor.sweep.foresight import foreseeable
+
+    assets = SharedAssets([SITE, "http://example.test/", "http://portal.example.test/a/",
+                           "http://portal.example.test/b/"])
+    allowed = functools.partial(foreseeable, assets, SITE)
+    assert allowed(FEED)
+    assert allowed(Request("https://www.kel.example.test/style.css"))  # give or take www.
+    assert not allowed(Request("http://elsewhere.test/feed/"))
+    assert not allowed(Request("http://portal.example.test/style.css"))  # shared by targets
+    # the parent domain counts as the site's own for extras, but it is another target's
+    assert not allowed(Request("http://example.test/style.css"))
+    portal_page = functools.partial(foreseeable, assets, "http://portal.example.test/a/")
+    assert not portal_page(Request("http://portal.example.test/a/feed/"))

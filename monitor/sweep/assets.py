@@ -35,6 +35,7 @@ class SharedAssets:
                  budget: int = BUDGET_BYTES) -> None:
         per_host = Counter(host_of(url) for url in urls if url)
         self._own_host = {host for host, n in per_host.items() if n == 1}
+        self._target_hosts = set(per_host)
         self._kept: dict[str, Fetched] = {}
         self._flying: dict[str, asyncio.Future[Fetched]] = {}
         self._left = budget
@@ -42,6 +43,14 @@ class SharedAssets:
 
     def shareable(self, request: Request) -> bool:
         return host_of(request.url) not in self._own_host
+
+    def other_targets_on(self, request: Request, site_url: str) -> bool:
+        """Does ``request`` go to a host that serves some other target (the portal, the
+        city's own site)? Those hosts keep the per-host limit, so a site never asks them
+        ahead of its rounds (``foresight.py``)."""
+        host = host_of(request.url)
+        return host in self._target_hosts and (host != host_of(site_url)
+                                               or host not in self._own_host)
 
     async def get(self, request: Request, deadline: float, fetch: Fetcher) -> Fetched:
         """``request``'s answer: kept from earlier in the sweep, awaited from the site now

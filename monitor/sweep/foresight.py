@@ -30,7 +30,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from monitor.core.hosts import host_in, own_host
 from monitor.core.snapshot import Fetched, Request
+from monitor.sweep.assets import SharedAssets
 from monitor.sweep.fetch import LEAVES_SITE
 from monitor.sweep.kept_answers import KeptAnswers
 from monitor.sweep.meter import Meter
@@ -67,6 +69,14 @@ class Foresight:
                           ).encode("utf-8")
         if data != ahead.row:
             self._kept.put(PREFIX + site_url, data)
+
+
+def foreseeable(assets: SharedAssets, site_url: str, request: Request) -> bool:
+    """Asked ahead only on the target's own host (give or take ``www.``: ``hosts.own_host``)
+    and never on a host another target uses: what the row names is checked again, not
+    trusted (a site that moved to another domain gets no foresight, only its old rounds)."""
+    return (own_host(host_in(request.url), [host_in(site_url)])
+            and not assets.other_targets_on(request, site_url))
 
 
 def _expected(site_url: str, row: bytes | None) -> list[Request]:

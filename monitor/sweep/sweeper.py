@@ -65,7 +65,7 @@ from monitor.sweep.fetch import (
     new_client,
     ssl_context_for,
 )
-from monitor.sweep.foresight import Ahead, Foresight
+from monitor.sweep.foresight import Ahead, Foresight, foreseeable
 from monitor.sweep.gate import CheckGate
 from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter, open_files_for
 from monitor.sweep.loop import run as run_on_loop
@@ -302,8 +302,8 @@ class Sweeper:
             return self._fetch_one(client, request, self.options.timeout, lease=lease,
                                    hosts=[host_in(snapshot.url), host_in(request.url)])
 
-        return self._foresight.ahead(snapshot.url, lanes,
-                                     lambda r: not self._assets.shareable(r), one)
+        return self._foresight.ahead(snapshot.url, lanes, functools.partial(
+            foreseeable, self._assets, snapshot.url), one)
 
     async def _attempt(self, client: Any, snapshot: Snapshot, lease: BodyLease) -> Fetched:
         started = self.clock()
