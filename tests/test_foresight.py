@@ -139,3 +139,37 @@ def test_only_the_sites_own_unshared_hosts_are_asked_ahead() -> None:
     assert not allowed(Request("http://example.test/style.css"))
     portal_page = functools.partial(foreseeable, assets, "http://portal.example.test/a/")
     assert not portal_page(Request("http://portal.example.test/a/feed/"))
+
+
+def test_dropping_the_foreseen_requests_never_swallows_the_sites_own_cancellation(
+        tmp_path: Path) -> None:
+    """A sweep that stops cancels each site; a site cancelled while it drops its foreseen
+    requests must still stop, not go on to judge and take the next target."""
+    foresight = Foresight(KeptAnswers(tmp_path))
+    _remember(foresight, [FEED])
+
+    async def slow(request: Request) -> Fetched:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.2)  # a connection that takes a moment to close
+            raise
+        return Fetched(request.url)
+
+    async def site() -> str:
+        ahead = foresight.ahead(SITE, 6, lambda _r: True, slow)
+        await asyncio.sleep(0)
+        await ahead.drop()
+        return "went on"
+
+    async def go() -> bool:
+        task = asyncio.ensure_future(site())
+        await asyncio.sleep(0.05)  # inside drop(), waiting for the foreseen request
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            return True
+        return False
+
+    assert asyncio.run(go())

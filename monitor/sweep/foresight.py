@@ -24,7 +24,6 @@ no foresight either (a first sweep's behaviour, every sweep).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -123,14 +122,17 @@ class Ahead:
         self._tasks.clear()
         if self._meter is not None and tasks:
             self._meter.count("foreseen_unused", len(tasks))
+        if not tasks:
+            return
         for task in tasks:
             task.cancel()
+        # wait() never raises for the tasks it waits on, so a cancellation of the site itself
+        # (the sweep stopping) still reaches the site instead of being taken for theirs
+        await asyncio.wait(tasks)
         for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                try:
-                    await task
-                except Exception:  # nobody asked for it, but a bug of ours still shows
-                    log.exception("a foreseen request failed in our own code")
+            if not task.cancelled() and (exc := task.exception()) is not None:
+                # nobody asked for it, but a bug of ours still shows
+                log.error("a foreseen request failed in our own code: %r", exc)
 
 
 def _plain(request: Request) -> dict[str, Any]:
