@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -46,7 +47,8 @@ def serve(n: int, tls: bool, gzip: bool) -> None:
         sys.stdin.read()
 
 
-async def sweep(urls: list[str], concurrency: int, cache: str, ca: str) -> tuple[int, int]:
+async def sweep(urls: list[str], concurrency: int, cache: str, ca: str,
+                parallel: bool = False) -> tuple[int, int]:
     from monitor.core.snapshot import Request
     from monitor.sweep.fetch import FetchConfig, fetch, new_client, ssl_context_for
     from monitor.sweep.meter import COUNT, Meter
@@ -62,11 +64,10 @@ async def sweep(urls: list[str], concurrency: int, cache: str, ca: str) -> tuple
 
     async def site(url: str) -> None:
         nonlocal errors
-        async with slots, new_client(config, context, None, lambda _a: True) as client:
-            home = await fetch(client, url, timeout=10.0, max_bytes=5_000_000)
-            meter.fetched(home)
-            errors += home.error is not None
-            for path in ("feed/", "style.css"):
+        async with slots, new_client(config, context, None, lambda _a: True,
+                                     max_connections=3 if parallel else 2) as client:
+            async def extra(path: str) -> None:
+                nonlocal errors
                 request = Request(url + path)
 
                 async def get(headers: dict[str, str], request: Request = request) -> object:
@@ -77,6 +78,19 @@ async def sweep(urls: list[str], concurrency: int, cache: str, ca: str) -> tuple
 
                 got = await validators.fetch(request, get)  # type: ignore[arg-type]
                 errors += got.error is not None
+
+            async def home_page() -> None:
+                nonlocal errors
+                home = await fetch(client, url, timeout=10.0, max_bytes=5_000_000)
+                meter.fetched(home)
+                errors += home.error is not None
+
+            if parallel:  # as foresight asks: the extras beside the home page
+                await asyncio.gather(home_page(), extra("feed/"), extra("style.css"))
+            else:
+                await home_page()
+                for path in ("feed/", "style.css"):
+                    await extra(path)
 
     await asyncio.gather(*(site(u) for u in urls))
     validators.flush()  # the last batch of kept answers, as a sweep's end does
@@ -93,6 +107,12 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime
 
 
+def server_cpu(pid: int) -> float:
+    """The simulated sites' CPU (user + system) from /proc: they share the cores with us."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
@@ -102,6 +122,10 @@ def main() -> None:
     parser.add_argument("--gzip", action="store_true")
     parser.add_argument("--event-loop", choices=("uvloop", "asyncio"), default="uvloop",
                         help="the loop the sweep would run on (the setting event_loop)")
+    parser.add_argument("--parallel", action="store_true",
+                        help="the two extras beside the home page, each on a connection of "
+                             "its own (as foresight asks them), not one after the other on "
+                             "the home page's connection")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -115,14 +139,17 @@ def main() -> None:
     ready = json.loads(server.stdout.readline())
     with tempfile.TemporaryDirectory() as tmp:
         for number in range(1, args.rounds + 1):
-            cpu0, wall0 = cpu_seconds(), time.perf_counter()
+            cpu0, wall0, served0 = cpu_seconds(), time.perf_counter(), server_cpu(server.pid)
             requests, errors = run_on_loop(sweep(ready["urls"], args.concurrency,
-                                                 f"{tmp}/http-cache", ready["ca"]),
+                                                 f"{tmp}/http-cache", ready["ca"],
+                                                 args.parallel),
                                            args.event_loop)
             cpu, wall = cpu_seconds() - cpu0, time.perf_counter() - wall0
+            served = server_cpu(server.pid) - served0
             print(f"round {number}: {requests} requests ({errors} errors) in {wall:.1f} s, "
                   f"{cpu * 1000 / max(requests, 1):.3f} ms CPU per request, "
-                  f"{cpu * 1000 / args.n:.2f} ms per site"
+                  f"{cpu * 1000 / args.n:.2f} ms per site, the simulated sites' server "
+                  f"{served * 1000 / max(requests, 1):.3f} ms per request"
                   f"{' (TLS)' if args.tls else ''}{' (gzip)' if args.gzip else ''}")
     server.stdin.close()
     server.wait(timeout=60)

@@ -30,7 +30,7 @@ from pathlib import Path
 from monitor.service.jobs import _sweep_into_store
 from monitor.store import Store
 from monitor.sweep.loop import run as run_on_loop
-from monitor.sweep.meter import COUNT, CPU
+from monitor.sweep.meter import COUNT, CPU, STALL, SUM
 from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
@@ -192,6 +192,17 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
     print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard; the loop "
           f"thread used {state.get('max_stall_cpu_ms', 0.0):.0f} ms of CPU in it, the rest it "
           "waited for a core)")
+    print(f"collections      longest full {state.get('max_full_gc_ms', 0.0):.0f} ms "
+          f"({state.get(COUNT + 'full_collections', 0.0):.0f} full), longest young "
+          f"{state.get('max_young_gc_ms', 0.0):.0f} ms (worst shard; inside loop steps), "
+          f"{state.get(SUM + 'collector', 0.0) / 1000:.1f} s in all")
+    parts = {k[len(STALL):]: v for k, v in state.items() if k.startswith(STALL)}
+    own = state.get("max_stall_cpu_ms", 0.0)
+    # the collector runs inside the other stages: its part is counted in theirs too
+    print("longest stall's CPU: " + ", ".join(
+        f"{name} {ms:.0f}" for name, ms in sorted(parts.items(), key=lambda kv: -kv[1]))
+        + f"{', ' if parts else ''}HTTP + event loop (rest) "
+        f"{max(own - sum(v for k, v in parts.items() if k != 'collector'), 0):.0f} ms")
     print(f"peak memory      {peak_mb:.0f} MB (largest process)")
     print(f"cores            {os.cpu_count()}")
     print_breakdown(state, cpu * 1000, done)
@@ -202,7 +213,7 @@ def print_breakdown(stats: dict[str, float], cpu_ms: float, sites: int) -> None:
     print(f"requests         {requests:.0f} ({requests / max(sites, 1):.2f} per site, "
           f"{cpu_ms / max(requests, 1):.2f} ms CPU per request, all stages included)")
     for key, value in sorted(stats.items()):
-        if key.startswith(COUNT) and key != COUNT + "requests":
+        if key.startswith(COUNT) and key not in (COUNT + "requests", COUNT + "full_collections"):
             print(f"  {key[len(COUNT):]:<16} {value:.0f}")
     stages = {k[len(CPU):]: v for k, v in stats.items() if k.startswith(CPU)}
     rest = cpu_ms - sum(stages.values())

@@ -69,7 +69,7 @@ from monitor.sweep.foresight import Ahead, Foresight, foreseeable
 from monitor.sweep.gate import CheckGate
 from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter, open_files_for
 from monitor.sweep.loop import run as run_on_loop
-from monitor.sweep.meter import Meter, probe_stalls
+from monitor.sweep.meter import Meter, probe_collections, probe_stalls
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
 from monitor.sweep.shards import PipeSender, run_sharded
@@ -199,7 +199,8 @@ class Sweeper:
         tasks += [asyncio.create_task(worker(i))
                   for i in range(min(self._limiter.concurrency, len(targets)))]
         try:
-            with calm_collector():  # collector.py: GC pauses were loop stalls
+            # collector.py: GC pauses were loop stalls; probe_collections times what is left
+            with calm_collector(), probe_collections(self.stats):
                 for _ in range(len(targets)):
                     yield await done.get()
         finally:
