@@ -136,8 +136,14 @@ def main() -> None:
         if args.sweeps > 1:
             print(f"== sweep {number} of {args.sweeps}")
         report(args, done, wall, cpu, state)
-        print(f"fleet server     {process_cpu(server.pid) - fleet0:.1f} s CPU on the same cores "
+        fleet = process_cpu(server.pid) - fleet0
+        print(f"fleet server     {fleet:.1f} s CPU on the same cores "
               f"(the simulated sites, on {args.fleet_loop}; not counted above)")
+        # what no scheduling can beat: all the CPU on these cores, ours and the simulated
+        # sites', spread evenly over them. A wall close to it means only less CPU helps.
+        cores = os.cpu_count() or 1
+        print(f"CPU floor        {(cpu + fleet) / cores:.1f} s   ((sweep {cpu:.1f} s + "
+              f"fleet {fleet:.1f} s) / {cores} cores; ratio {wall * cores / (cpu + fleet):.2f})")
     server.stdin.close()  # type: ignore[union-attr]
     server.wait(timeout=60)
 

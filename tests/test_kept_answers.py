@@ -59,3 +59,39 @@ def test_two_shards_opening_a_new_file_at_once_both_keep_their_entries(tmp_path:
     kept.put("a", b"satu")
     kept.flush_last()
     assert KeptAnswers(folder).get("a") == b"satu"
+
+
+DAY = 86_400.0
+
+
+def test_entries_nobody_uses_for_a_month_are_removed_and_used_ones_stay(tmp_path: Path) -> None:
+    """A WordPress update renames every stylesheet (``?ver=``) and sites leave targets.csv:
+    without this the file only grows. An entry a weekly sweep still reads must stay."""
+    folder = tmp_path / "http-cache"
+    start = 1_800_000_000.0
+    kept = KeptAnswers(folder, clock=lambda: start)
+    kept.put("style.css?ver=6.4.1", b"old theme")
+    kept.put("feed", b"rss")
+    kept.flush_last()
+    for week in range(1, 7):  # six weekly sweeps read the feed only
+        now = start + week * 7 * DAY
+        sweep = KeptAnswers(folder, clock=lambda: now)  # noqa: B023 - used in this loop only
+        assert sweep.get("feed") == b"rss"
+        sweep.flush_last()
+    after = KeptAnswers(folder, clock=lambda: start + 6 * 7 * DAY + 1)
+    assert after.get("feed") == b"rss"
+    assert after.get("style.css?ver=6.4.1") is None
+
+
+def test_a_file_of_the_release_before_keeps_its_entries_for_a_month(tmp_path: Path) -> None:
+    folder = tmp_path / "http-cache"
+    folder.mkdir()
+    old = sqlite3.connect(folder / FILE_NAME)
+    old.execute("CREATE TABLE kept (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    old.execute("INSERT INTO kept VALUES ('feed', x'727373')")
+    old.commit()
+    old.close()
+    start = 1_800_000_000.0
+    assert KeptAnswers(folder, clock=lambda: start).get("feed") == b"rss"
+    assert KeptAnswers(folder, clock=lambda: start + 29 * DAY).get("other") is None
+    assert KeptAnswers(folder, clock=lambda: start + 31 * DAY).get("feed") is None

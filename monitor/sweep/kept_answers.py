@@ -11,6 +11,12 @@ digest as a damaged file was.
 Shards write the same file from their own processes: SQLite in WAL mode lets one write at a
 time while others read; a batch that finds the file busy for longer than ``BUSY_MS`` waits
 for the next flush (entries are only a cache: losing one costs one full request later).
+
+Entries nobody used for ``UNUSED_DAYS`` are removed when a sweep opens the file. Without that
+the file only grows: a WordPress update renames every stylesheet (``style.css?ver=6.4.2``),
+sites leave targets.csv, and each old entry keeps its body. A row records when it was last
+written or read (``seen``); reads are recorded in the same batches as writes, at most once in
+``SEEN_EVERY_S`` per row, so a weekly sweep adds at most one small update per entry it used.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import contextlib
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -29,6 +36,11 @@ FLUSH_S = 2.0  # ... or after this long, whichever comes first
 BUSY_MS = 200  # how long a flush may wait for another shard's write (on the event loop)
 LAST_BUSY_MS = 5000  # ... and the sweep's last flush
 MAX_PENDING = 5_000  # entries held while the file stays busy; past it the oldest go
+UNUSED_DAYS = 30  # an entry not written or read for this long is removed
+# A read is recorded when the row's record is older than this: an entry in use is then never
+# more than this plus a sweep's interval (a week) unrecorded, well within UNUSED_DAYS, and
+# a weekly sweep updates each entry every other week at most.
+SEEN_EVERY_S = UNUSED_DAYS / 3 * 86_400
 
 
 class KeptAnswers:
@@ -36,8 +48,9 @@ class KeptAnswers:
     ``sqlite3.Error`` when the folder or the file cannot be used (the caller turns the cache
     off)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, clock: Callable[[], float] = time.time) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
         # Setting up may wait as long as the last flush: two shards open a new file at the
         # same moment, and switching it to WAL needs it to themselves for an instant.
         self._db = sqlite3.connect(folder / FILE_NAME, timeout=LAST_BUSY_MS / 1000,
@@ -45,9 +58,12 @@ class KeptAnswers:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last batch is fine
         self._db.execute("CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, "
-                         "data BLOB NOT NULL)")
+                         "data BLOB NOT NULL, seen REAL NOT NULL DEFAULT 0)")
+        _add_seen(self._db, clock())
+        self._forget_unused()
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self._pending: dict[str, bytes] = {}
+        self._seen: set[str] = set()  # read since the last batch, to be recorded
         self._since = 0.0
         _forget_old_files(folder)
 
@@ -55,27 +71,42 @@ class KeptAnswers:
         if (data := self._pending.get(name)) is not None:
             return data
         try:
-            row = self._db.execute("SELECT data FROM kept WHERE name = ?", (name,)).fetchone()
+            row = self._db.execute("SELECT data, seen FROM kept WHERE name = ?",
+                                   (name,)).fetchone()
         except sqlite3.Error as exc:
             log.warning("http cache: cannot read an entry: %s", exc)
             return None
-        return bytes(row[0]) if row is not None else None
+        if row is None:
+            return None
+        if row[1] < self._clock() - SEEN_EVERY_S:
+            self._seen.add(name)
+            self._due()
+        return bytes(row[0])
 
     def put(self, name: str, data: bytes) -> None:
-        if not self._pending:
-            self._since = time.monotonic()
         self._pending[name] = data
-        if len(self._pending) >= BATCH or time.monotonic() - self._since >= FLUSH_S:
+        self._seen.discard(name)  # the write records it
+        self._due()
+
+    def _due(self) -> None:
+        if len(self._pending) + len(self._seen) == 1:
+            self._since = time.monotonic()
+        if len(self._pending) + len(self._seen) >= BATCH \
+                or time.monotonic() - self._since >= FLUSH_S:
             self.flush()
 
     def flush(self) -> None:
-        if not self._pending:
+        if not self._pending and not self._seen:
             return
+        now = self._clock()
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany("INSERT OR REPLACE INTO kept (name, data) VALUES (?, ?)",
-                                     self._pending.items())
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO kept (name, data, seen) VALUES (?, ?, ?)",
+                    [(name, data, now) for name, data in self._pending.items()])
+                self._db.executemany("UPDATE kept SET seen = ? WHERE name = ?",
+                                     [(now, name) for name in self._seen])
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -85,8 +116,23 @@ class KeptAnswers:
                      len(self._pending), exc)
             while len(self._pending) > MAX_PENDING:
                 del self._pending[next(iter(self._pending))]
+            if len(self._seen) > MAX_PENDING:
+                self._seen.clear()  # only a record of use: at worst an entry expires early
             return
         self._pending.clear()
+        self._seen.clear()
+
+    def _forget_unused(self) -> None:
+        """Remove what no sweep wrote or read for ``UNUSED_DAYS`` (at most a few milliseconds:
+        a full scan of a table of a few rows per site)."""
+        try:
+            gone = self._db.execute("DELETE FROM kept WHERE seen < ?",
+                                    (self._clock() - UNUSED_DAYS * 86_400,)).rowcount
+        except sqlite3.Error as exc:  # busy: the next sweep removes them
+            log.info("http cache: unused entries stay until the next sweep (%s)", exc)
+            return
+        if gone:
+            log.info("http cache: %d entries unused for %d days removed", gone, UNUSED_DAYS)
 
     def flush_last(self) -> None:
         """At a sweep's end: the last batch may wait longer for another shard's write, as
@@ -96,6 +142,20 @@ class KeptAnswers:
             self.flush()
         finally:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+
+
+def _add_seen(db: sqlite3.Connection, now: float) -> None:
+    """A file of the release before has no ``seen`` column: add it, its rows counted as seen
+    now (the other shard may be adding it at the same moment)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(kept)")}
+    if "seen" in columns:
+        return
+    try:
+        db.execute("ALTER TABLE kept ADD COLUMN seen REAL NOT NULL DEFAULT 0")
+    except sqlite3.OperationalError as exc:
+        if "duplicate column" not in str(exc):
+            raise
+    db.execute("UPDATE kept SET seen = ? WHERE seen = 0", (now,))
 
 
 def _forget_old_files(folder: Path) -> None:
