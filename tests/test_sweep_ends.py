@@ -287,3 +287,41 @@ def test_a_shard_sends_results_without_waiting_for_a_busy_parent(both_loops: str
     asyncio.run(shard())
     send.close()
     assert got == messages
+
+
+def test_the_parent_reads_every_result_whole_however_the_pipe_cuts_it() -> None:
+    """The parent reads the shards' pipes on its event loop (``PipeReceiver``): a result
+    arrives in pieces or several in one read, and each must come out whole, in order, and
+    the pipe's end after all of them (so a shard that dies costs only the sites it had not
+    sent)."""
+    import random
+    import struct
+    from multiprocessing.reduction import ForkingPickler
+
+    from monitor.sweep.shards import GONE, PipeReceiver
+
+    messages = [("result", {"code": f"s{i}", "page": "x" * random.randint(0, 9_000)})
+                for i in range(100)]
+    wire = b"".join(struct.pack("!i", len(data)) + data
+                    for data in (bytes(ForkingPickler.dumps(m)) for m in messages))
+
+    async def read() -> list[object]:
+        arrived: asyncio.Queue[tuple[int, object]] = asyncio.Queue()
+        receiver = PipeReceiver(3, arrived)
+        at = 0
+        while at < len(wire):
+            step = random.choice((1, 3, 4, 5, 700, 20_000))
+            receiver.data_received(wire[at:at + step])
+            at += step
+        receiver.connection_lost(None)
+        out = []
+        while not arrived.empty():
+            shard, message = arrived.get_nowait()
+            assert shard == 3
+            out.append(message)
+        return out
+
+    random.seed(7)
+    got = asyncio.run(read())
+    assert got[:-1] == messages
+    assert got[-1] is GONE

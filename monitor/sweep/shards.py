@@ -26,7 +26,7 @@ import struct
 import zlib
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import replace
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
@@ -76,31 +76,85 @@ async def run_sharded(
         pipes.append(receive)
         procs[-1].start()
         send.close()  # the child holds its end; EOF then means the child is gone
-    waiting = {id(conn): {t.code: t for t in group}
-               for conn, group in zip(pipes, groups, strict=True)}
+    arrived: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
+    transports: list[asyncio.BaseTransport] = []
+    waiting = [{t.code: t for t in group} for group in groups]
+    running = set(range(len(groups)))
     try:
-        while pipes:
-            ready = await asyncio.to_thread(wait, pipes, 1.0)
-            for conn in ready:
-                assert isinstance(conn, Connection)
-                try:
-                    kind, payload = conn.recv()
-                except (EOFError, OSError):
-                    pipes.remove(conn)
-                    left = waiting[id(conn)]
-                    log.error("a sweep shard process died with %d site(s) unfinished",
-                              len(left))
-                    for target in left.values():
-                        yield failed(target, "the sweep process checking this site died")
-                    continue
-                if kind == "done":
-                    pipes.remove(conn)
-                    merge_all(stats, payload)
-                else:
-                    waiting[id(conn)].pop(payload.code, None)
-                    yield payload
+        for shard, conn in enumerate(pipes):
+            transports.append(await PipeReceiver.open(conn, shard, arrived))
+        while running:
+            shard, message = await arrived.get()
+            if shard not in running:  # the end of a pipe whose shard said "done"
+                continue
+            if message is GONE:
+                running.discard(shard)
+                left = waiting[shard]
+                log.error("a sweep shard process died with %d site(s) unfinished", len(left))
+                for target in left.values():
+                    yield failed(target, "the sweep process checking this site died")
+                continue
+            kind, payload = message
+            if kind == "done":
+                running.discard(shard)
+                merge_all(stats, payload)
+            else:
+                waiting[shard].pop(payload.code, None)
+                yield payload
     finally:
+        for transport in transports:
+            transport.close()
+        for conn in pipes:
+            conn.close()
         _end(procs)
+
+
+GONE = object()  # PipeReceiver's message when a pipe ends
+
+
+class PipeReceiver(asyncio.Protocol):
+    """The parent's end of one shard's results pipe, read by the event loop itself.
+
+    It replaced a thread that waited on the pipes (``asyncio.to_thread(wait, ...)``) and a
+    ``recv`` per result: a thread hop per result, on two cores shared with the shards, and a
+    second thread wanting the GIL beside the parent's loop. The bytes are
+    ``Connection.send``'s (and ``PipeSender``'s): a 4-byte big-endian length, then the
+    pickle. Each message is put on ``arrived`` as ``(shard, message)``; the end of the pipe
+    (the shard exited or died) as ``(shard, GONE)``, after whatever it sent before."""
+
+    def __init__(self, shard: int, arrived: asyncio.Queue[tuple[int, Any]]) -> None:
+        self._shard = shard
+        self._arrived = arrived
+        self._buffer = bytearray()
+
+    @classmethod
+    async def open(cls, connection: Connection, shard: int,
+                   arrived: asyncio.Queue[tuple[int, Any]]) -> asyncio.BaseTransport:
+        """A reader over a copy of ``connection``'s descriptor (the transport closes its
+        copy; the caller still closes ``connection``)."""
+        loop = asyncio.get_running_loop()
+        pipe = os.fdopen(os.dup(connection.fileno()), "rb", buffering=0)
+        transport, _ = await loop.connect_read_pipe(lambda: cls(shard, arrived), pipe)
+        return transport
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        start = 0
+        while len(buffer) - start >= 4:
+            (size,) = struct.unpack_from("!i", buffer, start)
+            if size < 0:  # a message over 2 GB: never sent by PipeSender
+                raise ValueError("a shard sent a message too large to read")
+            if len(buffer) - start - 4 < size:
+                break
+            message = ForkingPickler.loads(bytes(buffer[start + 4:start + 4 + size]))
+            start += 4 + size
+            self._arrived.put_nowait((self._shard, message))
+        if start:
+            del buffer[:start]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._arrived.put_nowait((self._shard, GONE))
 
 
 class PipeSender(asyncio.Protocol):
@@ -110,8 +164,8 @@ class PipeSender(asyncio.Protocol):
     database write, a garbage collection): measured in the 10,000-site benchmark's second
     sweep, the shards' loops then stalled for up to 1.2 s, and every site in flight lost that
     time from its deadline. Here a message waits in the transport's buffer instead. The bytes
-    are ``Connection.send``'s own (a 4-byte big-endian length, then the pickle), so the
-    parent reads them with ``recv`` as before."""
+    are ``Connection.send``'s own (a 4-byte big-endian length, then the pickle), read by the
+    parent's ``PipeReceiver``."""
 
     def __init__(self) -> None:
         self.transport: asyncio.WriteTransport | None = None
