@@ -164,7 +164,11 @@ def _match_signatures(t: _Texts, url: str) -> list[Match]:
 
 
 def _wordpress_hello(view: PageView, t: _Texts) -> list[Match]:
-    """A fresh WordPress: the stock first post, and no other post on the home page."""
+    """A fresh WordPress: the stock first post, and no other post on the home page. Both
+    wordings name WordPress: a page that does not is passed by one substring search instead
+    of the pattern's scan (~0.08 ms a page)."""
+    if "wordpress" not in t.text:
+        return []
     found = _HELLO.search(t.text)
     if found is None or view.articles > 1:
         return []
