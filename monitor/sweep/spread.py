@@ -32,35 +32,43 @@ def interleave_hosts(targets: Sequence[Target]) -> list[Target]:
     return order
 
 
-SLOW_EVERY = 2  # a timed-out site takes at most one place in this many at the front
+class StartOrder:
+    """Which site a free worker starts next: ``order``, except that the sites whose home page
+    timed out last sweep go first, as long as they hold at most half of the ``slots``.
 
+    Why: such a site most likely holds its slot for two full deadlines and the retry pause
+    again (12 s at timeout 5) while using no CPU. Started among the last sites, it keeps the
+    sweep running for that long after every other site is done; started first, its wait
+    overlaps all the other sites' work. Not without a bound: they hold their slots 20 times
+    longer than a site that answers, so started freely they soon hold every slot (5% of
+    10,000 sites did, and the CPU idled). A rule on the order alone cannot hold that bound:
+    measured, the timed-out sites spread over the order's first half kept a province-sized
+    weekly sweep (2,879 sites) running 6 s after 90% of its sites were done, and one in two
+    places at the front clogged every slot of a 10,000-site sweep."""
 
-def slow_early(order: Sequence[Target],
-               previous: Mapping[str, Mapping[str, PreviousFinding]]) -> list[Target]:
-    """``order`` with the sites whose home page timed out last sweep at its front, one in
-    every ``SLOW_EVERY`` places. Why: such a site most likely holds its slot for two full
-    deadlines and the retry pause again (12 s at timeout 5) while using no CPU. Started among
-    the last sites, it keeps the sweep running for that long after every other site is done;
-    started first, its wait overlaps all the other sites' work. Not all in one block: 5% of
-    10,000 sites would then fill every slot for 12 s while the CPU idled; one place in two
-    leaves at least half the slots to the others.
+    def __init__(self, order: Sequence[Target],
+                 previous: Mapping[str, Mapping[str, PreviousFinding]], slots: int) -> None:
+        slow = [t for t in order if _timed_out(previous.get(t.code, {}))]
+        self._slow_codes = {t.code for t in slow}
+        self._slow = deque(slow)
+        self._rest = deque(t for t in order if t.code not in self._slow_codes)
+        self._cap = max(1, slots // 2)
+        self._slow_running = 0
 
-    (Measured: spread evenly over the order's first half instead, a province-sized sweep of
-    2,879 sites ended 6 s after 90% of its sites were done, waiting for timed-out sites that
-    had started 9 s in.)"""
-    slow = [t for t in order if _timed_out(previous.get(t.code, {}))]
-    if not slow:
-        return list(order)
-    slow_codes = {t.code for t in slow}
-    rest = deque(t for t in order if t.code not in slow_codes)
-    out: list[Target] = []
-    for target in slow:
-        out.append(target)
-        for _ in range(SLOW_EVERY - 1):
-            if rest:
-                out.append(rest.popleft())
-    out.extend(rest)
-    return out
+    def __bool__(self) -> bool:
+        return bool(self._slow or self._rest)
+
+    def take(self) -> Target:
+        """The next site to start (raises IndexError when none is left)."""
+        if self._slow and (self._slow_running < self._cap or not self._rest):
+            self._slow_running += 1
+            return self._slow.popleft()
+        return self._rest.popleft()
+
+    def finished(self, target: Target) -> None:
+        """``target`` (from ``take``) is done: its slot is free."""
+        if target.code in self._slow_codes:
+            self._slow_running -= 1
 
 
 def _timed_out(previous: Mapping[str, PreviousFinding]) -> bool:

@@ -41,7 +41,6 @@ import os
 import signal
 import ssl
 import time
-from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -73,8 +72,8 @@ from monitor.sweep.meter import Meter, probe_collections, probe_stalls
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
 from monitor.sweep.shards import PipeSender, run_sharded
+from monitor.sweep.spread import StartOrder, retryable, site_hosts
 from monitor.sweep.spread import interleave_hosts as interleave_hosts
-from monitor.sweep.spread import retryable, site_hosts, slow_early
 from monitor.sweep.validators import Validators
 from monitor.targets.loader import Target
 
@@ -180,7 +179,7 @@ class Sweeper:
                                                 failed=failed_result):
                     yield result
             return
-        pending = deque(slow_early(interleave_hosts(targets), previous))
+        order = StartOrder(interleave_hosts(targets), previous, self._limiter.concurrency)
         self._assets = SharedAssets((t.url for t in targets), self.meter)
         if self.options.browser:
             self._browser = SweepBrowser(self.options.screenshots_dir, sweep_stamp(self.clock()),
@@ -191,9 +190,13 @@ class Sweeper:
             # A fixed pool of workers, not one task per site, started over a short ramp:
             # 500 connections opened in one loop step stall the loop for most of a second.
             await asyncio.sleep(index * RAMP_S)
-            while pending:
-                target = pending.popleft()
-                await done.put(await self._site_safely(target, previous.get(target.code, {})))
+            while order:
+                target = order.take()
+                try:
+                    result = await self._site_safely(target, previous.get(target.code, {}))
+                finally:
+                    order.finished(target)
+                await done.put(result)
 
         tasks = [asyncio.create_task(probe_stalls(self.stats))]
         tasks += [asyncio.create_task(worker(i))
