@@ -81,11 +81,16 @@ async def probe_stalls(stats: dict[str, float]) -> None:
 def _stall_parts(stats: dict[str, float], staged: Mapping[str, float]) -> None:
     """``stall_ms:<stage>``: the stages' CPU (checks, parse, plan, the collector) that grew
     during the worst stall; the rest of its CPU was HTTP and the loop itself."""
-    for key in [k for k in stats if k.startswith(STALL)]:
-        del stats[key]
+    _drop_stall_parts(stats)
     for key, value in list(stats.items()):
         if key.startswith((CPU, SUM)) and (grew := value - staged.get(key, 0.0)) > 0.05:
             stats[STALL + key.partition(":")[2]] = grew
+
+
+def _drop_stall_parts(stats: dict[str, float]) -> None:
+    """The parts belong to one stall: a worse one replaces them all."""
+    for key in [k for k in stats if k.startswith(STALL)]:
+        del stats[key]
 
 
 @contextmanager
@@ -121,8 +126,7 @@ def merge_all(stats: dict[str, float], shard: Mapping[str, float]) -> None:
     (``stall_ms:``) go with the stall they belong to, the worst shard's."""
     if shard.get("max_stall_ms", 0.0) > stats.get("max_stall_ms", 0.0):
         stats["max_stall_cpu_ms"] = shard.get("max_stall_cpu_ms", 0.0)
-        for key in [k for k in stats if k.startswith(STALL)]:
-            del stats[key]
+        _drop_stall_parts(stats)
         stats.update((k, v) for k, v in shard.items() if k.startswith(STALL))
     for key, value in shard.items():
         if key != "max_stall_cpu_ms" and not key.startswith(STALL):

@@ -110,6 +110,13 @@ async def run_sharded(
 
 
 GONE = object()  # PipeReceiver's message when a pipe ends
+_LENGTH = struct.Struct("!i")  # Connection.send's frame: this length, then the pickle
+
+
+def _own_copy(connection: Connection, mode: str) -> Any:
+    """A file over a copy of ``connection``'s descriptor, for a pipe transport to own and
+    close (the caller still closes ``connection``)."""
+    return os.fdopen(os.dup(connection.fileno()), mode, buffering=0)
 
 
 class PipeReceiver(asyncio.Protocol):
@@ -130,30 +137,32 @@ class PipeReceiver(asyncio.Protocol):
     @classmethod
     async def open(cls, connection: Connection, shard: int,
                    arrived: asyncio.Queue[tuple[int, Any]]) -> asyncio.BaseTransport:
-        """A reader over a copy of ``connection``'s descriptor (the transport closes its
-        copy; the caller still closes ``connection``)."""
+        """A reader over a copy of ``connection``'s descriptor (``_own_copy``)."""
         loop = asyncio.get_running_loop()
-        pipe = os.fdopen(os.dup(connection.fileno()), "rb", buffering=0)
-        transport, _ = await loop.connect_read_pipe(lambda: cls(shard, arrived), pipe)
+        transport, _ = await loop.connect_read_pipe(lambda: cls(shard, arrived),
+                                                    _own_copy(connection, "rb"))
         return transport
 
     def data_received(self, data: bytes) -> None:
         buffer = self._buffer
         buffer += data
         start = 0
-        while len(buffer) - start >= 4:
-            (size,) = struct.unpack_from("!i", buffer, start)
+        while len(buffer) - start >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(buffer, start)
             if size < 0:  # a message over 2 GB: never sent by PipeSender
                 raise ValueError("a shard sent a message too large to read")
-            if len(buffer) - start - 4 < size:
+            body = start + _LENGTH.size
+            if len(buffer) - body < size:
                 break
-            message = ForkingPickler.loads(bytes(buffer[start + 4:start + 4 + size]))
-            start += 4 + size
+            message = ForkingPickler.loads(bytes(buffer[body:body + size]))
+            start = body + size
             self._arrived.put_nowait((self._shard, message))
         if start:
             del buffer[:start]
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None:  # e.g. bytes that do not unpickle: say so, not only "died"
+            log.error("reading sweep shard %d's results failed: %r", self._shard, exc)
         self._arrived.put_nowait((self._shard, GONE))
 
 
@@ -173,11 +182,9 @@ class PipeSender(asyncio.Protocol):
 
     @classmethod
     async def open(cls, connection: Connection) -> PipeSender:
-        """A sender over a copy of ``connection``'s descriptor (the transport closes its
-        copy; the caller still closes ``connection``)."""
+        """A sender over a copy of ``connection``'s descriptor (``_own_copy``)."""
         loop = asyncio.get_running_loop()
-        pipe = os.fdopen(os.dup(connection.fileno()), "wb", buffering=0)
-        transport, sender = await loop.connect_write_pipe(cls, pipe)
+        transport, sender = await loop.connect_write_pipe(cls, _own_copy(connection, "wb"))
         sender.transport = transport
         return sender
 
@@ -188,7 +195,7 @@ class PipeSender(asyncio.Protocol):
     def send(self, message: object) -> None:
         data = bytes(ForkingPickler.dumps(message))
         assert self.transport is not None
-        self.transport.write(struct.pack("!i", len(data)) + data)
+        self.transport.write(_LENGTH.pack(len(data)) + data)
 
     async def close(self) -> None:
         """Everything written reaches the pipe (or the parent is gone) before this returns."""
