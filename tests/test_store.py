@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from monitor.core.errors import DatabaseError
-from monitor.store import Result, Store
+from monitor.store import Result, Store, result_row
 from monitor.store.migrations import MIGRATIONS
 from monitor.targets.loader import Target
 
@@ -61,6 +61,52 @@ def test_latest_results_and_previous_findings(db_url: str) -> None:
     assert latest["18.71.01"] is not None and latest["18.71.01"].sweep_id == second
     assert first != second
     assert store.last_sweep() is not None and store.last_sweep().status == "complete"  # type: ignore[union-attr]
+
+
+def _sweep_with_findings(store: Store, when: datetime,
+                         findings: dict[str, dict[str, dict[str, object]]]) -> None:
+    """One sweep storing, per site code, these findings (a check left out failed)."""
+    sweep = store.begin_sweep(when, len(findings), {})
+    rows = []
+    for code, found in findings.items():
+        row = result_row()
+        row.update(url="https://kedaton.example.test/", checked_at=when, findings=found,
+                   failed_checks={n: "boom" for n in ("freshness", "mobile") if n not in found})
+        rows.append((code, row))
+    store.save_rows(sweep, rows)
+    store.finish_sweep(sweep, when + timedelta(minutes=1))
+
+
+def test_previous_findings_are_each_checks_newest_success_within_the_depth(
+        db_url: str) -> None:
+    """What a check compares with: its own newest finding, from an older sweep when it
+    failed in the newer ones, never from beyond ``depth`` results; asking for named
+    checks gives the same answer for those checks as reading everything."""
+    store = Store.open(db_url)
+    store.sync_targets(kedaton(), T0)
+    kec, kel = "18.71.01", "18.71.01.1006"
+    week = timedelta(days=7)
+    _sweep_with_findings(store, T0, {kec: {"freshness": {"fingerprint": "a"},
+                                           "mobile": {"score": 1}},
+                                     kel: {"freshness": {"fingerprint": "old"}}})
+    _sweep_with_findings(store, T0 + week, {kec: {"freshness": {"fingerprint": "b"}},
+                                            kel: {"mobile": {"score": 9}}})
+    _sweep_with_findings(store, T0 + 2 * week, {kec: {"freshness": {"fingerprint": "c"}},
+                                                kel: {"freshness": {}}})  # empty: no finding
+
+    for checks in (None, {"freshness", "mobile"}):
+        found = store.previous_findings(checks=checks)
+        assert found[kec]["freshness"].data == {"fingerprint": "c"}
+        assert found[kec]["freshness"].taken_at == T0 + 2 * week
+        assert found[kec]["mobile"].data == {"score": 1}  # failed since: the first sweep's
+        assert found[kec]["mobile"].taken_at == T0
+        assert found[kel]["freshness"].data == {"fingerprint": "old"}
+        assert found[kel]["mobile"].data == {"score": 9}
+
+    shallow = store.previous_findings(depth=2, checks={"freshness", "mobile"})
+    assert "mobile" not in shallow[kec]  # three sweeps back is past the depth
+    assert "freshness" not in shallow[kel]
+    assert store.previous_findings(depth=1)[kec].keys() == {"freshness"}
 
 
 def test_schema_version_is_recorded_and_reopening_is_harmless(db_url: str) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 
 from monitor.alerts.rules import Rules
 from monitor.core.clock import as_utc
-from monitor.store.models import Alert, Result
+from monitor.store.alerts import RecentResult as Result
+from monitor.store.models import Alert
 
 CONTENT_KINDS = ("judi_spam", "defaced", "suspended", "default_page")
 HACKED = ("judi_spam", "defaced")  # urgent: never held by quiet hours or the digest
@@ -109,14 +110,15 @@ def _has_flag(flag: str, result: Result) -> bool:
 
 def _content_flags(history: Sequence[Result], open_: Mapping[str, Alert],
                    out: SiteChanges) -> None:
-    judged = [r for r in history if _content(r) is not None]
-    if not judged or judged[0] is not history[0]:
+    latest = history[0]
+    if _content(latest) is None:
         return  # this sweep did not read the page: nothing can have changed
-    latest = judged[0]
     for kind in CONTENT_KINDS:
         present = kind in (latest.content_flags or [])
         alert = open_.get(kind)
         if present and alert is None:
+            # older results are decoded only here, for how long the flag has been up
+            judged = [r for r in history if _content(r) is not None]
             run = _streak(judged, functools.partial(_has_flag, kind))
             out.opened.append(Change(kind, kind, _at(run[-1]), _flag_evidence(latest, kind),
                                      latest.final_url or latest.url))

@@ -15,7 +15,7 @@ from typing import Any
 
 from monitor.alerts import deliver
 from monitor.alerts.channels import Channel, Routes
-from monitor.alerts.detect import CONDITIONS, HACKED, site_changes
+from monitor.alerts.detect import CONDITIONS, HACKED, SiteChanges, site_changes
 from monitor.alerts.rules import Rules, from_settings
 from monitor.alerts.wording import WORDS, Message, Notice, compose, digest, when
 from monitor.core.clock import as_utc, to_jakarta
@@ -87,17 +87,21 @@ def detect(store: Store, sweep_id: int, rules: Rules, routes: Routes, now: datet
     """Record this sweep's changes and due reminders; returns how many alerts were new."""
     sites = {s.id: s for s in store.sites()}
     swept = [i for i in db.swept_site_ids(store, sweep_id) if i in sites]
-    history = db.recent_results(store, sweep_id, rules.down_sweeps + HISTORY)
     open_by_site: dict[int, dict[str, Alert]] = {}
     for alert in db.open_alerts(store):
         open_by_site.setdefault(alert.site_id, {})[alert.key] = alert
     seen = db.event_keys(store, "verification")
+    found: dict[int, SiteChanges] = {}
+    for site_id, history in db.recent_histories(store, sweep_id, rules.down_sweeps + HISTORY):
+        if site_id in sites:
+            found[site_id] = site_changes(history, open_by_site.get(site_id, {}),
+                                          seen.get(site_id, set()), rules)
     new: list[db.NewAlert] = []
     closed: list[int] = []
-    for site_id in swept:
+    for site_id in swept:  # alerts in the order the sweep stored its sites
         site = sites[site_id]
-        changes = site_changes(history.get(site_id, []), open_by_site.get(site_id, {}),
-                               seen.get(site_id, set()), rules)
+        changes = found.get(site_id) or site_changes([], open_by_site.get(site_id, {}),
+                                                     seen.get(site_id, set()), rules)
         closed += changes.closed
         channels = _channel_pairs(routes.for_site(site.code))
         for change in changes.opened:

@@ -156,7 +156,7 @@ async def _sweep_into_store(
 
     Whatever ends the sweep early (SIGTERM, Ctrl-C, the watchdog), the results already
     finished are written before this returns or raises."""
-    previous = store.previous_findings()
+    previous = store.previous_findings(checks=sweeper.previous_read)
     writer = _Writer(store, sweep_id, lock, retry_seconds)
     up = down = no_site = 0
     results = sweeper.run(targets, previous)

@@ -154,6 +154,12 @@ class Sweeper:
         self._offloop: OffLoopWorker | None = None  # started on the first big page
         self._browser: SweepBrowser | None = None
 
+    @property
+    def previous_read(self) -> frozenset[str]:
+        """Whose previous findings this sweep reads: each of its checks its own, and the
+        start order availability's (``spread.StartOrder``). The store decodes no more."""
+        return frozenset((*self._names, "availability"))
+
     def shard_count(self, size: int) -> int:
         if self.options.browser:
             return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
