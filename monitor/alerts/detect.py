@@ -17,7 +17,7 @@ from typing import Any
 
 from monitor.alerts.rules import Rules
 from monitor.core.clock import as_utc
-from monitor.store.alerts import RecentResult as Result
+from monitor.store.alerts import RecentResult
 from monitor.store.models import Alert
 
 CONTENT_KINDS = ("judi_spam", "defaced", "suspended", "default_page")
@@ -53,17 +53,17 @@ def _line(text: str) -> str:
     return one if len(one) <= EVIDENCE_CHARS else one[:EVIDENCE_CHARS - 3] + "..."
 
 
-def _at(result: Result) -> datetime:
+def _at(result: RecentResult) -> datetime:
     return as_utc(result.checked_at)
 
 
-def _content(result: Result) -> dict[str, Any] | None:
+def _content(result: RecentResult) -> dict[str, Any] | None:
     """The content finding, when the content check read this result's page."""
     found = (result.findings or {}).get("content")
     return found if isinstance(found, dict) else None
 
 
-def _flag_evidence(result: Result, flag: str) -> str:
+def _flag_evidence(result: RecentResult, flag: str) -> str:
     for match in (_content(result) or {}).get("matches", []) or []:
         if isinstance(match, dict) and match.get("flag") == flag:
             return _line(f"{match.get('url', '')} {match.get('where', '')}: "
@@ -71,15 +71,16 @@ def _flag_evidence(result: Result, flag: str) -> str:
     return f"content_flags: {flag}"
 
 
-def _down_evidence(result: Result) -> str:
+def _down_evidence(result: RecentResult) -> str:
     status = f" (HTTP {result.status_code})" if result.status_code else ""
     detail = f": {result.error_detail}" if result.error_detail else ""
     return _line(f"{result.error or 'down'}{status}{detail}")
 
 
-def _streak(history: Sequence[Result], test: Callable[[Result], bool]) -> list[Result]:
+def _streak(history: Sequence[RecentResult],
+            test: Callable[[RecentResult], bool]) -> list[RecentResult]:
     """The newest results, from the latest back, for which ``test`` holds."""
-    run: list[Result] = []
+    run: list[RecentResult] = []
     for result in history:
         if not test(result):
             break
@@ -87,7 +88,7 @@ def _streak(history: Sequence[Result], test: Callable[[Result], bool]) -> list[R
     return run
 
 
-def _down(history: Sequence[Result], open_: Mapping[str, Alert], rules: Rules,
+def _down(history: Sequence[RecentResult], open_: Mapping[str, Alert], rules: Rules,
           out: SiteChanges) -> None:
     latest = history[0]
     failing = _streak(history, lambda r: r.available is False)
@@ -104,11 +105,11 @@ def _down(history: Sequence[Result], open_: Mapping[str, Alert], rules: Rules,
                                  latest.final_url or latest.url))
 
 
-def _has_flag(flag: str, result: Result) -> bool:
+def _has_flag(flag: str, result: RecentResult) -> bool:
     return flag in (result.content_flags or [])
 
 
-def _content_flags(history: Sequence[Result], open_: Mapping[str, Alert],
+def _content_flags(history: Sequence[RecentResult], open_: Mapping[str, Alert],
                    out: SiteChanges) -> None:
     latest = history[0]
     if _content(latest) is None:
@@ -127,7 +128,7 @@ def _content_flags(history: Sequence[Result], open_: Mapping[str, Alert],
             out.closed.append(alert.id)
 
 
-def _certificate(history: Sequence[Result], open_: Mapping[str, Alert], rules: Rules,
+def _certificate(history: Sequence[RecentResult], open_: Mapping[str, Alert], rules: Rules,
                  out: SiteChanges) -> None:
     latest = history[0]
     if latest.error == "tls":
@@ -148,7 +149,7 @@ def _certificate(history: Sequence[Result], open_: Mapping[str, Alert], rules: R
             out.closed.append(alert.id)
 
 
-def verification_tags(result: Result) -> set[tuple[str, str]] | None:
+def verification_tags(result: RecentResult) -> set[tuple[str, str]] | None:
     """(engine, tag) pairs the content check stored, or None when it stored none."""
     tags = (_content(result) or {}).get("verification")
     if not isinstance(tags, dict):
@@ -157,7 +158,7 @@ def verification_tags(result: Result) -> set[tuple[str, str]] | None:
             for tag in values if str(tag).strip()}
 
 
-def _new_tags(history: Sequence[Result], seen: set[str]) -> Iterator[Change]:
+def _new_tags(history: Sequence[RecentResult], seen: set[str]) -> Iterator[Change]:
     """Tags in the latest result absent from the last result that had tag data. The very
     first result with tag data is the baseline: what a site always had is not news."""
     latest = history[0]
@@ -175,7 +176,7 @@ def _new_tags(history: Sequence[Result], seen: set[str]) -> Iterator[Change]:
                          f'content="{tag}">'), latest.final_url or latest.url)
 
 
-def site_changes(history: Sequence[Result], open_: Mapping[str, Alert], seen: set[str],
+def site_changes(history: Sequence[RecentResult], open_: Mapping[str, Alert], seen: set[str],
                  rules: Rules) -> SiteChanges:
     """``history``: the site's last results, newest first; ``open_``: its open alerts by
     kind; ``seen``: the keys of its past verification alerts."""
