@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Text, cast, func, insert
+from sqlalchemy import Engine, Subquery, Text, cast, func, insert
 from sqlmodel import Session, col, select
 
 from monitor.core.clock import as_utc
@@ -25,7 +25,33 @@ from monitor.targets.loader import Target
 
 _RESULT_INSERT = insert(Result.__table__)  # type: ignore[attr-defined]
 
-__all__ = ["Store", "Site", "Sweep", "Result", "SyncReport", "open_engine", "result_row",
+FINDINGS_TEXT = cast(col(Result.findings), Text)
+"""A result's findings as the JSON text stored, for ``decode_findings``: reading history,
+most rows are skipped, and a driver that decodes every row's JSON pays for all of them."""
+
+
+def decode_findings(raw: str | None) -> dict[str, Any]:
+    """``FINDINGS_TEXT`` as the dict it holds ({} for NULL or anything not an object)."""
+    decoded = json.loads(raw) if raw else None
+    return decoded if isinstance(decoded, dict) else {}
+
+
+def newest_per_site() -> Subquery:
+    """(site_id, rid): each site's newest result id."""
+    return (select(Result.site_id, func.max(Result.id).label("rid"))
+            .group_by(col(Result.site_id)).subquery())
+
+
+def ranked_per_site(*where: Any) -> Subquery:
+    """(id, rn): each result's place in its site's history, 1 for the newest."""
+    return select(
+        Result.id,
+        func.row_number().over(partition_by=col(Result.site_id),
+                               order_by=col(Result.id).desc()).label("rn"),
+    ).where(*where).subquery()
+
+__all__ = ["FINDINGS_TEXT", "Store", "Site", "Sweep", "Result", "SyncReport", "decode_findings",
+           "newest_per_site", "open_engine", "ranked_per_site", "result_row",
            "safe_url"]
 
 
@@ -177,8 +203,7 @@ class Store:
     def latest_results(self) -> list[tuple[Site, Result | None]]:
         """The newest result of every site in targets.csv (None: never checked)."""
         with self.session() as session:
-            newest = (select(Result.site_id, func.max(Result.id).label("rid"))
-                      .group_by(col(Result.site_id)).subquery())
+            newest = newest_per_site()
             rows = session.exec(
                 select(Site, Result)
                 .where(col(Site.in_targets).is_(True))
@@ -206,18 +231,16 @@ class Store:
         ``checks``: the checks that will read them. Each site's newest result is read
         first; its older ones only while one of those checks still has no finding there
         (it failed, or did not run). Reading all ``depth`` results of every site to keep
-        one cost a weekly sweep of 3,000 sites with 9 sweeps of history 2.6 s of CPU and
-        290 MB before its first site was fetched, growing by 36 MB a week (now 0.2 s and
-        40 MB, whatever the history). Rows come in chunks with their JSON decoded here, not
-        by the driver (cheaper, and a skipped row is never decoded)."""
+        one cost a weekly sweep of 3,000 sites with 10 weeks of history 2.4 s of CPU and
+        261 MB before its first site was fetched, growing every week (now 0.2 s and 30 MB,
+        whatever the history: ``benchmarks/history.py``). Rows come in chunks, decoded here
+        (``decode_findings``), so a skipped row is never decoded."""
         wanted = frozenset(checks) if checks is not None else None
         found: dict[str, dict[str, PreviousFinding]] = {}
-        findings = cast(col(Result.findings), Text)
         with self.session() as session:
-            newest = (select(Result.site_id, func.max(Result.id).label("rid"))
-                      .group_by(col(Result.site_id)).subquery())
+            newest = newest_per_site()
             self._read_findings(found, wanted, session.exec(
-                select(Site.code, Result.checked_at, findings)
+                select(Site.code, Result.checked_at, FINDINGS_TEXT)
                 .join(newest, newest.c.site_id == Site.id)
                 .join(Result, col(Result.id) == newest.c.rid)
                 .execution_options(yield_per=2_000)))
@@ -225,12 +248,8 @@ class Store:
                        if wanted is not None and not wanted <= per_site.keys()]
             if depth < 2 or (wanted is not None and not missing):
                 return found
-            ranked = select(
-                Result.id,
-                func.row_number().over(partition_by=col(Result.site_id),
-                                       order_by=col(Result.id).desc()).label("rn"),
-            ).subquery()
-            older = (select(Site.code, Result.checked_at, findings)
+            ranked = ranked_per_site()
+            older = (select(Site.code, Result.checked_at, FINDINGS_TEXT)
                      .join(Result, col(Result.site_id) == Site.id)
                      .join(ranked, ranked.c.id == Result.id)
                      .where(ranked.c.rn > 1, ranked.c.rn <= depth)
@@ -254,7 +273,7 @@ class Store:
             per_site = found.setdefault(code, {})
             if wanted is not None and wanted <= per_site.keys():
                 continue
-            for name, data in ((json.loads(raw) if raw else None) or {}).items():
+            for name, data in decode_findings(raw).items():
                 if name not in per_site and data:
                     per_site[name] = PreviousFinding(as_utc(checked_at), data)
 

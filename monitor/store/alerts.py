@@ -8,17 +8,16 @@ outcome; anything not ``sent`` is tried again at the next sweep.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, func
+from sqlalchemy import func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from monitor.store import Store
+from monitor.store import FINDINGS_TEXT, Store, decode_findings, ranked_per_site
 from monitor.store.models import Alert, AlertDelivery, Result, Site
 
 RETRY_STATUSES = ("pending", "failed", "timeout")
@@ -90,8 +89,7 @@ class RecentResult:
     @property
     def findings(self) -> dict[str, Any]:
         if self._findings is None:
-            decoded = json.loads(self._raw) if self._raw else None
-            self._findings = decoded if isinstance(decoded, dict) else {}
+            self._findings = decode_findings(self._raw)
         return self._findings
 
 
@@ -104,13 +102,9 @@ def recent_histories(store: Store, sweep_id: int,
     swept = select(Result.site_id).where(Result.sweep_id == sweep_id)
     columns = [getattr(Result, name) for name in RecentResult.COLUMNS]
     with store.session() as session:
-        ranked = select(
-            Result.id,
-            func.row_number().over(partition_by=col(Result.site_id),
-                                   order_by=col(Result.id).desc()).label("rn"),
-        ).where(col(Result.site_id).in_(swept)).subquery()
+        ranked = ranked_per_site(col(Result.site_id).in_(swept))
         rows = session.execute(  # Core's select: a column list, no ORM entity
-            core_select(*columns, cast(col(Result.findings), Text))
+            core_select(*columns, FINDINGS_TEXT)
             .join(ranked, ranked.c.id == Result.id)
             .where(ranked.c.rn <= depth)
             .order_by(col(Result.site_id), col(Result.id).desc())
