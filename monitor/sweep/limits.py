@@ -21,6 +21,7 @@ so a budget smaller than one page slows the sweep down but never stops it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import defaultdict, deque
@@ -42,8 +43,9 @@ class RequestLimiter:
         self.concurrency = max(1, concurrency)
         self.per_host = max(1, per_host)
         self._global = asyncio.Semaphore(self.concurrency)
+        # partial, not a lambda over self: no reference cycle for the collector
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(self.per_host))
+            functools.partial(asyncio.Semaphore, self.per_host))
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:

@@ -23,6 +23,7 @@ anyio had it (516-538 MB against 518-540 MB).
 from __future__ import annotations
 
 import asyncio
+import copy
 import ipaddress
 import socket
 import ssl
@@ -101,12 +102,18 @@ def _fail(error: type[Exception], cause: BaseException, message: str = "") -> No
     """Raise httpcore's ``error`` for ``cause`` the way anyio's backend does: an empty
     message for a broken connection, and a TLS error raised as itself (``classify`` calls
     it "tls"). Raised while handling ``cause`` too: httpcore's pool re-raises ``from None``,
-    dropping ``__cause__``, and ``classify`` then finds the cause through ``__context__``."""
+    dropping ``__cause__``, and ``classify`` then finds the cause through ``__context__``.
+
+    ``cause`` leaves without a traceback, and a TLS error is raised as a copy: a connection
+    keeps the error it ended with (``_Protocol.lost``), and a traceback's frames hold the
+    connection, so each failed connection would be a reference cycle, which a sweep leaves
+    to a collector it seldom runs (``monitor.sweep.collector``)."""
     if isinstance(cause, ssl.SSLError) and error is not httpcore.ConnectError:
-        raise cause
+        raise copy.copy(cause).with_traceback(None)
     try:
         raise cause
     except BaseException:  # noqa: BLE001 - re-raised as httpcore's error
+        cause.__traceback__ = None
         raise error(message) from cause
 
 
