@@ -197,7 +197,8 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
               f"{(args.n - args.portal) * 0.05:.0f} never answer)")
     print(f"longest stall    {state['max'] * 1000:.0f} ms of event loop (worst shard; the loop "
           f"thread used {state.get('max_stall_cpu_ms', 0.0):.0f} ms of CPU in it, the rest it "
-          "waited for a core)")
+          f"waited for a core; {state.get('max_stall_at_s', 0.0):.1f} s into its sweep); "
+          f"{state.get(COUNT + 'long_stalls', 0.0):.0f} stall(s) over 100 ms in all shards")
     print(f"collections      longest full {state.get('max_full_gc_ms', 0.0):.0f} ms "
           f"({state.get(COUNT + 'full_collections', 0.0):.0f} full), longest young "
           f"{state.get('max_young_gc_ms', 0.0):.0f} ms (worst shard; inside loop steps), "

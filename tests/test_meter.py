@@ -9,13 +9,17 @@ from monitor.sweep.meter import COUNT, merge_all
 
 def test_the_longest_stall_keeps_its_own_cpu_figure_across_shards() -> None:
     """Whether a stall was our loop's work or a core taken by another process is read off
-    the stall's own CPU figure, so the figure must come from the shard that stalled."""
+    the stall's own CPU figure, and whether it was the sweep's start off its time, so both
+    must come from the shard that stalled; long stalls add up over the shards."""
     stats: dict[str, float] = {}
-    merge_all(stats, {"max_stall_ms": 80.0, "max_stall_cpu_ms": 75.0, COUNT + "requests": 10})
-    merge_all(stats, {"max_stall_ms": 140.0, "max_stall_cpu_ms": 12.0, COUNT + "requests": 5})
-    merge_all(stats, {"max_stall_ms": 90.0, "max_stall_cpu_ms": 88.0, COUNT + "requests": 1})
-    assert stats == {"max_stall_ms": 140.0, "max_stall_cpu_ms": 12.0,
-                     COUNT + "requests": 16}
+    merge_all(stats, {"max_stall_ms": 80.0, "max_stall_cpu_ms": 75.0, "max_stall_at_s": 30.0,
+                      COUNT + "requests": 10})
+    merge_all(stats, {"max_stall_ms": 140.0, "max_stall_cpu_ms": 12.0, "max_stall_at_s": 0.5,
+                      COUNT + "requests": 5, COUNT + "long_stalls": 2})
+    merge_all(stats, {"max_stall_ms": 90.0, "max_stall_cpu_ms": 88.0, "max_stall_at_s": 41.0,
+                      COUNT + "requests": 1})
+    assert stats == {"max_stall_ms": 140.0, "max_stall_cpu_ms": 12.0, "max_stall_at_s": 0.5,
+                     COUNT + "requests": 16, COUNT + "long_stalls": 2}
 
 
 def test_collections_are_timed_while_probed_and_not_after() -> None:
@@ -69,3 +73,4 @@ def test_a_stall_is_split_by_the_stages_that_ran_in_it() -> None:
     stats = asyncio.run(go())
     assert stats["max_stall_ms"] >= 55
     assert stats[STALL + "mobile"] >= 55
+    assert stats["max_stall_at_s"] >= 0.02  # it came after the first 30 ms, not at the start
