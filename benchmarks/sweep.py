@@ -220,7 +220,8 @@ def print_breakdown(stats: dict[str, float], cpu_ms: float, sites: int) -> None:
     print(f"requests         {requests:.0f} ({requests / max(sites, 1):.2f} per site, "
           f"{cpu_ms / max(requests, 1):.2f} ms CPU per request, all stages included)")
     for key, value in sorted(stats.items()):
-        if key.startswith(COUNT) and key not in (COUNT + "requests", COUNT + "full_collections"):
+        if key.startswith(COUNT) and key not in (COUNT + "requests", COUNT + "full_collections",
+                                                 COUNT + "long_stalls"):  # printed above
             print(f"  {key[len(COUNT):]:<16} {value:.0f}")
     stages = {k[len(CPU):]: v for k, v in stats.items() if k.startswith(CPU)}
     rest = cpu_ms - sum(stages.values())
