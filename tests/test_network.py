@@ -189,3 +189,26 @@ def test_a_large_body_is_read_whole_through_the_read_limit() -> None:
     for tls in (False, True):
         [got] = _get(handler, tls=tls)
         assert got.error is None and got.body == body
+
+
+def test_a_tls_error_that_ended_a_connection_reads_as_tls_and_is_left_without_a_cycle() -> None:
+    """A TLS connection that ends on an SSL error (a bad record mid-body) keeps that error
+    and raises it from the next read: the sweep records "tls", as under anyio. It is raised
+    as a copy, so the kept error never gains a traceback through the reading frames, which
+    hold the connection: a cycle per such site, left to a collector a sweep seldom runs."""
+    from unittest import mock
+
+    from monitor.sweep.fetch import classify
+    from monitor.sweep.network import AsyncioStream, _Protocol
+
+    protocol = _Protocol()
+    kept = ssl.SSLError(1, "[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC] bad record mac")
+    kept.reason, kept.library = "DECRYPTION_FAILED_OR_BAD_RECORD_MAC", "SSL"  # as OpenSSL sets
+    protocol.connection_lost(kept)
+    stream = AsyncioStream(mock.Mock(), protocol)
+
+    with pytest.raises(ssl.SSLError) as raised:
+        asyncio.run(stream.read(1000))
+    assert classify(raised.value) == ("tls", "TLS handshake failed: "
+                                      "DECRYPTION_FAILED_OR_BAD_RECORD_MAC")
+    assert raised.value is not kept and kept.__traceback__ is None
