@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import col, select
 
 from monitor.core.errors import DatabaseError
 from monitor.store import Result, Store, result_row
@@ -107,6 +108,47 @@ def test_previous_findings_are_each_checks_newest_success_within_the_depth(
     assert "mobile" not in shallow[kec]  # three sweeps back is past the depth
     assert "freshness" not in shallow[kel]
     assert store.previous_findings(depth=1)[kec].keys() == {"freshness"}
+
+
+def test_alert_detection_reads_each_swept_sites_last_results_whatever_sweeps_it_missed(
+        db_url: str) -> None:
+    """Alert detection ranks only the last ``depth`` sweeps' results, so it does not grow with
+    the history kept; a site left out of sweeps, or new, still gets exactly its last
+    ``depth`` results, from before that window too, and a site not swept gets none."""
+    from monitor.store.alerts import recent_histories
+
+    store = Store.open(db_url)
+    every, gaps, new, idle = (Target(f"18.71.01.100{i}", "kelurahan", name, "Kedaton",
+                                     f"https://{name.lower()}.example.test/", ())
+                              for i, name in enumerate(("Tiap", "Bolong", "Baru", "Diam")))
+    depth, sweeps = 4, 9
+    store.sync_targets([every, gaps, new, idle], T0)
+    codes = {site.id: site.code for site in store.sites()}
+    last = 0
+    for n in range(sweeps):
+        swept = [every, idle] if n < 3 else [every]
+        if n < 3 or n == sweeps - 1:
+            swept.append(gaps)  # left out of sweeps 4 to 8
+        if n == sweeps - 1:
+            swept.append(new)
+        when = T0 + timedelta(hours=6 * n)
+        last = store.begin_sweep(when, len(swept), {})
+        store.save_results(last, [(t.code, Result(sweep_id=0, site_id=0, checked_at=when,
+                                                  url=t.url, available=True)) for t in swept])
+        store.finish_sweep(last, when + timedelta(minutes=1))
+    with store.session() as session:
+        everything = session.exec(select(Result).order_by(col(Result.id).desc())).all()
+    expected: dict[str, list[int | None]] = {}
+    for result in everything:
+        mine = expected.setdefault(codes[result.site_id], [])
+        if len(mine) < depth:
+            mine.append(result.id)
+
+    got = {codes[site_id]: [r.id for r in history]
+           for site_id, history in recent_histories(store, last, depth)}
+    assert got == {every.code: expected[every.code], gaps.code: expected[gaps.code],
+                   new.code: expected[new.code]}
+    assert len(got[gaps.code]) == depth and len(got[new.code]) == 1  # older ones for Bolong
 
 
 def test_schema_version_is_recorded_and_reopening_is_harmless(db_url: str) -> None:

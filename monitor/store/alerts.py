@@ -18,7 +18,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from monitor.store import FINDINGS_TEXT, Store, decode_findings, ranked_per_site
-from monitor.store.models import Alert, AlertDelivery, Result, Site
+from monitor.store.models import Alert, AlertDelivery, Result, Site, Sweep
 
 RETRY_STATUSES = ("pending", "failed", "timeout")
 
@@ -96,28 +96,62 @@ class RecentResult:
 def recent_histories(store: Store, sweep_id: int,
                      depth: int) -> Iterator[tuple[int, list[RecentResult]]]:
     """(site id, its last ``depth`` results, newest first) for each site swept in
-    ``sweep_id``, one site at a time in site id order, so only one site's history is held.
-    (A subquery, not a list of ids: 10,000 sites would exceed some drivers' parameter
-    limits.) Read in chunks; each row's findings stay undecoded text until detection asks."""
-    swept = select(Result.site_id).where(Result.sweep_id == sweep_id)
-    columns = [getattr(Result, name) for name in RecentResult.COLUMNS]
+    ``sweep_id``, one site at a time, so only one site's history is held. (A subquery, not a
+    list of ids: 10,000 sites would exceed some drivers' parameter limits.) Read in chunks;
+    each row's findings stay undecoded text until detection asks.
+
+    Only results from the last ``depth`` sweeps are ranked (ids from the oldest of them on):
+    ranking all of them made detection grow with the results kept (1,000 sites: 0.16-0.22 s
+    at 100 results a site, 0.50-0.78 s at 400; at 4 sweeps a day and 120 days kept, 480). A
+    site with fewer than ``depth`` results there (new, or left out of some sweeps) may have
+    older ones: its whole history is ranked after, as before. Either way a site gets exactly
+    its last ``depth`` results."""
+    swept = col(Result.site_id).in_(select(Result.site_id).where(Result.sweep_id == sweep_id))
     with store.session() as session:
-        ranked = ranked_per_site(col(Result.site_id).in_(swept))
-        rows = session.execute(  # Core's select: a column list, no ORM entity
-            core_select(*columns, FINDINGS_TEXT)
-            .join(ranked, ranked.c.id == Result.id)
-            .where(ranked.c.rn <= depth)
-            .order_by(col(Result.site_id), col(Result.id).desc())
-            .execution_options(yield_per=2_000))
-        history: list[RecentResult] = []
-        for row in rows:
-            result = RecentResult(row[:-1], row[-1])
-            if history and history[0].site_id != result.site_id:
-                yield history[0].site_id, history
-                history = []
-            history.append(result)
-        if history:
+        floor = _window_floor(session, sweep_id, depth)
+        if floor is None:
+            yield from _histories(session, depth, swept)
+            return
+        short: list[int] = []
+        for site_id, history in _histories(session, depth, swept, col(Result.id) >= floor):
+            if len(history) < depth:
+                short.append(site_id)
+            else:
+                yield site_id, history
+        for start in range(0, len(short), 500):  # bounded IN lists
+            yield from _histories(session, depth,
+                                  col(Result.site_id).in_(short[start:start + 500]))
+
+
+def _window_floor(session: Any, sweep_id: int, depth: int) -> int | None:
+    """The first result id of the last ``depth`` sweeps up to ``sweep_id`` (None: no result
+    yet). Every result after it is in the window, whatever sweep wrote it."""
+    recent = (select(Sweep.id).where(col(Sweep.id) <= sweep_id)
+              .order_by(col(Sweep.id).desc()).limit(depth))
+    floor: int | None = session.exec(
+        select(func.min(Result.id)).where(col(Result.sweep_id).in_(recent))).one()
+    return floor
+
+
+def _histories(session: Any, depth: int, *where: Any) -> Iterator[tuple[int, list[RecentResult]]]:
+    """Each site's last ``depth`` results among those ``where`` selects, in site id order."""
+    columns = [getattr(Result, name) for name in RecentResult.COLUMNS]
+    ranked = ranked_per_site(*where)
+    rows = session.execute(  # Core's select: a column list, no ORM entity
+        core_select(*columns, FINDINGS_TEXT)
+        .join(ranked, ranked.c.id == Result.id)
+        .where(ranked.c.rn <= depth)
+        .order_by(col(Result.site_id), col(Result.id).desc())
+        .execution_options(yield_per=2_000))
+    history: list[RecentResult] = []
+    for row in rows:
+        result = RecentResult(row[:-1], row[-1])
+        if history and history[0].site_id != result.site_id:
             yield history[0].site_id, history
+            history = []
+        history.append(result)
+    if history:
+        yield history[0].site_id, history
 
 
 def open_alerts(store: Store) -> list[Alert]:
