@@ -42,6 +42,15 @@ def newest_per_site() -> Subquery:
             .group_by(col(Result.site_id)).subquery())
 
 
+IN_LIST = 500  # values per IN list: some drivers limit a statement's parameters
+
+
+def in_lists(column: Any, values: Sequence[Any]) -> list[Any]:
+    """``column IN (...)`` conditions covering ``values``, ``IN_LIST`` at a time."""
+    return [col(column).in_(values[start:start + IN_LIST])
+            for start in range(0, len(values), IN_LIST)]
+
+
 def ranked_per_site(*where: Any) -> Subquery:
     """(id, rn): each result's place in its site's history, 1 for the newest."""
     return select(
@@ -51,7 +60,7 @@ def ranked_per_site(*where: Any) -> Subquery:
     ).where(*where).subquery()
 
 __all__ = ["FINDINGS_TEXT", "Store", "Site", "Sweep", "Result", "SyncReport", "decode_findings",
-           "newest_per_site", "open_engine", "ranked_per_site", "result_row",
+           "in_lists", "newest_per_site", "open_engine", "ranked_per_site", "result_row",
            "safe_url"]
 
 
@@ -258,8 +267,7 @@ class Store:
             # all sites' older rows when no check is named; else only those still missing
             # one, a bounded IN list at a time
             chunks = [older] if wanted is None else [
-                older.where(col(Site.code).in_(missing[start:start + 500]))
-                for start in range(0, len(missing), 500)]
+                older.where(condition) for condition in in_lists(Site.code, missing)]
             for query in chunks:
                 self._read_findings(found, wanted, session.exec(query))
         return found

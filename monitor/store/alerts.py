@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as core_select
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from monitor.store import FINDINGS_TEXT, Store, decode_findings, ranked_per_site
+from monitor.store import FINDINGS_TEXT, Store, decode_findings, in_lists, ranked_per_site
 from monitor.store.models import Alert, AlertDelivery, Result, Site, Sweep
 
 RETRY_STATUSES = ("pending", "failed", "timeout")
@@ -118,12 +118,11 @@ def recent_histories(store: Store, sweep_id: int,
                 short.append(site_id)
             else:
                 yield site_id, history
-        for start in range(0, len(short), 500):  # bounded IN lists
-            yield from _histories(session, depth,
-                                  col(Result.site_id).in_(short[start:start + 500]))
+        for condition in in_lists(Result.site_id, short):
+            yield from _histories(session, depth, condition)
 
 
-def _window_floor(session: Any, sweep_id: int, depth: int) -> int | None:
+def _window_floor(session: Session, sweep_id: int, depth: int) -> int | None:
     """The first result id of the last ``depth`` sweeps up to ``sweep_id`` (None: no result
     yet). Every result after it is in the window, whatever sweep wrote it."""
     recent = (select(Sweep.id).where(col(Sweep.id) <= sweep_id)
@@ -133,7 +132,8 @@ def _window_floor(session: Any, sweep_id: int, depth: int) -> int | None:
     return floor
 
 
-def _histories(session: Any, depth: int, *where: Any) -> Iterator[tuple[int, list[RecentResult]]]:
+def _histories(session: Session, depth: int,
+               *where: Any) -> Iterator[tuple[int, list[RecentResult]]]:
     """Each site's last ``depth`` results among those ``where`` selects, in site id order."""
     columns = [getattr(Result, name) for name in RecentResult.COLUMNS]
     ranked = ranked_per_site(*where)

@@ -109,7 +109,7 @@ def _fail(error: type[Exception], cause: BaseException, message: str = "") -> No
     connection, so each failed connection would be a reference cycle, which a sweep leaves
     to a collector it seldom runs (``monitor.sweep.collector``)."""
     if isinstance(cause, ssl.SSLError) and error is not httpcore.ConnectError:
-        raise copy.copy(cause).with_traceback(None)
+        raise copy.copy(cause)  # a copy starts without a traceback
     try:
         raise cause
     except BaseException:  # noqa: BLE001 - re-raised as httpcore's error
