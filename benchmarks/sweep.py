@@ -72,10 +72,26 @@ def own_cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime
 
 
-def cpu_seconds() -> float:
+def cpu_seconds(fleet_pid: int) -> tuple[float, float]:
+    """(all, kernel part): this process, its children that ended, and its live children but
+    the simulated fleet with what their own ended children used. The last is the shards:
+    they are forked by multiprocessing's fork server, a live child, which reaps them, so
+    their CPU reaches that server's counters, not this process's."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    total = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    kernel = me.ru_stime + kids.ru_stime
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile: then a waited child, or not ours
+        if int(fields[1]) != os.getpid() or stat.parent.name == str(fleet_pid):
+            continue
+        ticks = os.sysconf("SC_CLK_TCK")
+        total += sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
+        kernel += (int(fields[12]) + int(fields[14])) / ticks
+    return total, kernel
 
 
 def main() -> None:
@@ -127,12 +143,14 @@ def main() -> None:
         options = replace(options, http_cache_dir=f"{tmp.name}/http-cache")
     for number in range(1, args.sweeps + 1):
         state = {"max": 0.0}
-        cpu0, wall0, fleet0 = cpu_seconds(), time.perf_counter(), process_cpu(server.pid)
-        own0 = own_cpu_seconds()
+        (cpu0, kernel0), wall0 = cpu_seconds(server.pid), time.perf_counter()
+        fleet0, own0 = process_cpu(server.pid), own_cpu_seconds()
         done = run_on_loop(sweep(targets, options, store, state), options.event_loop)
         wall = time.perf_counter() - wall0
-        cpu = cpu_seconds() - cpu0
+        cpu, kernel = cpu_seconds(server.pid)
+        cpu -= cpu0
         state["parent_cpu"] = own_cpu_seconds() - own0
+        state["kernel_cpu"] = kernel - kernel0
         if args.sweeps > 1:
             print(f"== sweep {number} of {args.sweeps}")
         report(args, done, wall, cpu, state)
@@ -192,6 +210,9 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
     print(f"CPU per site     {cpu * 1000 / max(done, 1):.2f} ms  (sweep process + check workers"
           + (f"; of which {parent * 1000 / max(done, 1):.2f} ms in the parent, which receives "
              "and stores the shards' results)" if parent < 0.95 * cpu else ")"))
+    if "kernel_cpu" in state:
+        print(f"  in the kernel  {state['kernel_cpu'] * 1000 / max(done, 1):.2f} ms per site "
+              "(system time: sockets, and on loopback the fleet's side of each packet too)")
     if "down" in state:
         print(f"down             {state['down']:.0f} sites (about "
               f"{(args.n - args.portal) * 0.05:.0f} never answer)")

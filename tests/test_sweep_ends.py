@@ -261,6 +261,50 @@ def test_a_shard_that_dies_costs_only_its_unfinished_sites() -> None:
     assert details.count("internal error: the sweep process checking this site died") == 4
 
 
+SWEEPS_TWICE = """
+import sys
+from multiprocessing import current_process
+
+with open({log!r}, "a") as log:  # in a shard: were the program's modules there already?
+    log.write(f"{{current_process().name}} {{'monitor.report' in sys.modules}}\\n")
+
+import monitor.report  # noqa: E402, F401 - a module the program uses, as the CLI does
+
+if __name__ == "__main__":
+    import asyncio
+
+    from monitor.sweep.sweeper import Sweeper, SweepOptions
+    from monitor.targets.loader import Target
+
+    async def sweep() -> int:
+        targets = [Target(f"n{{i:03d}}", "kelurahan", f"N {{i}}", "Uji", "", ())
+                   for i in range(600)]
+        return len([r async for r in Sweeper(SweepOptions(shards=2)).run(targets, {{}})])
+
+    print(asyncio.run(sweep()), asyncio.run(sweep()))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork server there: shards are spawned")
+def test_shards_do_not_import_the_program_again_for_every_sweep(tmp_path: Path) -> None:
+    """A spawned shard imported the program again (its main module, all it imports, then the
+    sweeper): under the `monitor` command ~1.6 s of CPU per shard per sweep, paid again by
+    every sweep of the service. Shards now find the program's modules already imported (the
+    fork server's copy), however many shards and sweeps."""
+    log = tmp_path / "imports.log"
+    program = tmp_path / "sweeps_twice.py"
+    program.write_text(SWEEPS_TWICE.format(log=str(log)))
+    done = subprocess.run([sys.executable, str(program)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["600", "600"]  # both sweeps sharded, every site answered
+    lines = log.read_text().splitlines()
+    assert lines[0] == "MainProcess False"
+    # Python 3.11 runs the main module's top level again in each shard (cheap now)
+    in_shards = [line.split()[1] for line in lines if line.startswith("sweep-shard-")]
+    assert in_shards.count("False") == 0 and len(in_shards) in (0, 4), lines
+
+
 @pytest.mark.timeout(30)  # a send that waits for the reader never returns: the test hangs
 def test_a_shard_sends_results_without_waiting_for_a_busy_parent(both_loops: str) -> None:
     """A parent busy writing the database reads nothing for a while; a shard's loop must go
