@@ -180,8 +180,9 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
     hang_share = 0.05
     hold = (1 - hang_share) * 0.5 + hang_share * (2 * args.timeout + args.retry_pause)
     ideal = args.n * hold / args.concurrency + args.timeout
-    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  state.get("peak_rss_mb", 0.0))  # the shards' own (the fork server's children)
     print(f"sites            {done} of {args.n} (portal {args.portal}, "
           f"concurrency {args.concurrency}, "
           f"timeout {args.timeout} s, store {'off' if args.no_store else 'SQLite'}, "

@@ -276,10 +276,12 @@ if __name__ == "__main__":
     from monitor.sweep.sweeper import Sweeper, SweepOptions
     from monitor.targets.loader import Target
 
-    async def sweep() -> int:
+    async def sweep() -> str:
         targets = [Target(f"n{{i:03d}}", "kelurahan", f"N {{i}}", "Uji", "", ())
                    for i in range(600)]
-        return len([r async for r in Sweeper(SweepOptions(shards=2)).run(targets, {{}})])
+        sweeper = Sweeper(SweepOptions(shards=2))
+        done = len([r async for r in sweeper.run(targets, {{}})])
+        return f"{{done}} {{sweeper.stats.get('peak_rss_mb', 0.0):.0f}}"
 
     print(asyncio.run(sweep()), asyncio.run(sweep()))
 """
@@ -290,14 +292,18 @@ def test_shards_do_not_import_the_program_again_for_every_sweep(tmp_path: Path) 
     """A spawned shard imported the program again (its main module, all it imports, then the
     sweeper): under the `monitor` command ~1.6 s of CPU per shard per sweep, paid again by
     every sweep of the service. Shards now find the program's modules already imported (the
-    fork server's copy), however many shards and sweeps."""
+    fork server's copy), however many shards and sweeps. Not being this process's children,
+    they report their own peak memory."""
     log = tmp_path / "imports.log"
     program = tmp_path / "sweeps_twice.py"
     program.write_text(SWEEPS_TWICE.format(log=str(log)))
     done = subprocess.run([sys.executable, str(program)], capture_output=True, text=True,
                           timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["600", "600"]  # both sweeps sharded, every site answered
+    sites, peak_mb, sites_again, peak_mb_again = done.stdout.split()
+    assert sites == sites_again == "600"  # both sweeps sharded, every site answered
+    # the shards' own peak memory: not this process's children, so they say it themselves
+    assert float(peak_mb) > 20 and float(peak_mb_again) > 20
     lines = log.read_text().splitlines()
     assert lines[0] == "MainProcess False"
     # Python 3.11 runs the main module's top level again in each shard (cheap now)

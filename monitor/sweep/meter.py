@@ -62,6 +62,17 @@ class Meter:
         self.count("requests", 1 + len(got.redirects))
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (``peak_rss_mb``, a shard's at its end). A shard
+    forked by the fork server is not this process's child, so the parent's count of its
+    children's peak misses it; the shards report their own."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
 async def probe_stalls(stats: dict[str, float]) -> None:
     """Sleep 10 ms at a time; any lateness is time the loop could not run
     (``max_stall_ms``). The loop thread's CPU during the worst one (``max_stall_cpu_ms``)

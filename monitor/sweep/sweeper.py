@@ -68,7 +68,7 @@ from monitor.sweep.foresight import Ahead, Foresight, foreseeable
 from monitor.sweep.gate import CheckGate
 from monitor.sweep.limits import BodyBudget, BodyLease, RequestLimiter, open_files_for
 from monitor.sweep.loop import run as run_on_loop
-from monitor.sweep.meter import Meter, probe_collections, probe_stalls
+from monitor.sweep.meter import Meter, peak_rss_mb, probe_collections, probe_stalls
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
 from monitor.sweep.shards import PipeSender, run_sharded
@@ -392,6 +392,7 @@ def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFind
         sweeper = Sweeper(replace(options, shards=1))
         async for result in sweeper.run(targets, previous):
             sender.send(("result", result))
+        sweeper.stats["peak_rss_mb"] = peak_rss_mb()
         sender.send(("done", sweeper.stats))
         await sender.close()
 
