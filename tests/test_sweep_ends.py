@@ -261,6 +261,52 @@ def test_a_shard_that_dies_costs_only_its_unfinished_sites() -> None:
     assert details.count("internal error: the sweep process checking this site died") == 4
 
 
+def _sweep_without_websites(count: int) -> list[Any]:
+    from monitor.sweep.sweeper import Sweeper, SweepOptions
+    from monitor.targets.loader import Target
+
+    targets = [Target(f"n{i:03d}", "kelurahan", f"N {i}", "Uji", "", ()) for i in range(count)]
+
+    async def collect() -> list[Any]:
+        return [r async for r in Sweeper(SweepOptions(shards=2)).run(targets, {})]
+
+    return asyncio.run(asyncio.wait_for(collect(), 120))
+
+
+def test_a_shard_the_fork_server_cannot_start_is_spawned(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The fork server was killed or cannot fork: each shard is spawned as before, and the
+    sweep's sites are checked as usual."""
+    from multiprocessing import context
+
+    def cannot(process: Any) -> Any:
+        raise OSError("fork server gone")
+
+    monkeypatch.setattr(context.ForkServerProcess, "_Popen", staticmethod(cannot))
+    results = _sweep_without_websites(600)
+    assert sorted(r.code for r in results) == [f"n{i:03d}" for i in range(600)]
+    assert {r.failure for r in results} == {""}  # checked, not failed
+    assert "the fork server could not start a sweep shard (fork server gone)" in caplog.text
+
+
+def test_a_shard_that_cannot_start_costs_only_its_sites(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process can be started at all (out of processes or memory): every site still gets
+    its one result, naming why, and the sweep ends."""
+    from multiprocessing import context
+
+    def cannot(process: Any) -> Any:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(context.ForkServerProcess, "_Popen", staticmethod(cannot))
+    monkeypatch.setattr(context.SpawnProcess, "_Popen", staticmethod(cannot))
+    results = _sweep_without_websites(600)
+    assert sorted(r.code for r in results) == [f"n{i:03d}" for i in range(600)]
+    assert {r.failure for r in results} == {
+        "internal error: the sweep process for this site could not start: "
+        "[Errno 11] Resource temporarily unavailable"}
+
+
 SWEEPS_TWICE = """
 import sys
 from multiprocessing import current_process

@@ -13,7 +13,8 @@ costs more than it saves.
 Shards are not daemonic: each owns a worker process for big pages (monitor.sweep.offloop),
 and a daemonic process may not have children. So the parent ends them itself, in a
 ``finally`` that runs however the sweep ends (terminate, then kill). A shard that dies
-midway costs only its own unfinished sites: each gets a result naming the failure.
+midway costs only its own unfinished sites: each gets a result naming the failure. So does
+one that cannot start at all (the fork server's failure is first retried as a spawn).
 """
 
 from __future__ import annotations
@@ -78,6 +79,31 @@ def shard_context(entry: Callable[..., None]) -> ForkServerContext | SpawnContex
     return context
 
 
+def _start(entry: Callable[..., None], name: str,
+           args: tuple[Any, ...]) -> tuple[BaseProcess, Connection]:
+    """One started shard and the end of its results pipe. A shard the fork server cannot
+    start (it was killed, or cannot fork) is spawned instead; if that fails too, the error
+    is the caller's, for the shard's sites."""
+    contexts = [shard_context(entry)]
+    if contexts[0].get_start_method() != "spawn":
+        contexts.append(multiprocessing.get_context("spawn"))
+    for context in contexts:
+        receive, send = context.Pipe(duplex=False)
+        proc = context.Process(target=entry, daemon=False, name=name, args=(*args, send))
+        try:
+            proc.start()
+        except Exception as exc:
+            receive.close()
+            if context is contexts[-1]:
+                raise
+            log.warning("the fork server could not start a sweep shard (%s): spawning it", exc)
+            continue
+        finally:
+            send.close()  # the child holds its end; EOF then means the child is gone
+        return proc, receive
+    raise AssertionError("unreachable: the last context raises")
+
+
 async def run_sharded(
     targets: Sequence[Target], previous: Previous, options: Any, count: int,
     stats: dict[str, float], entry: Callable[..., None],
@@ -89,27 +115,29 @@ async def run_sharded(
     detail)`` makes the result of a site whose shard died; the sweeper passes its own, so this
     module needs nothing from it (and the two do not import each other).
     """
-    context = shard_context(entry)
     groups = split(targets, count)
     # the connection limit and the memory budget are the sweep's, shared out
     per_shard = replace(options, concurrency=max(1, options.concurrency // len(groups)),
                         inflight_bytes=max(1, options.inflight_bytes // len(groups)))
-    procs = []
-    pipes: list[Connection] = []
-    for i, group in enumerate(groups):
-        receive, send = context.Pipe(duplex=False)
-        procs.append(context.Process(
-            target=entry, daemon=False, name=f"sweep-shard-{i}",
-            args=(group, {t.code: previous.get(t.code, {}) for t in group}, per_shard, send)))
-        pipes.append(receive)
-        procs[-1].start()
-        send.close()  # the child holds its end; EOF then means the child is gone
+    procs: list[BaseProcess] = []
+    pipes: dict[int, Connection] = {}
     arrived: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
     transports: list[asyncio.BaseTransport] = []
     waiting = [{t.code: t for t in group} for group in groups]
-    running = set(range(len(groups)))
     try:
-        for shard, conn in enumerate(pipes):
+        for i, group in enumerate(groups):
+            args = (group, {t.code: previous.get(t.code, {}) for t in group}, per_shard)
+            try:
+                proc, pipes[i] = _start(entry, f"sweep-shard-{i}", args)
+            except Exception as exc:  # noqa: BLE001 - out of processes or memory, a dead server
+                log.error("a sweep shard process could not start: %s", exc)
+                why = f"the sweep process for this site could not start: {exc}"[:300]
+                for target in waiting[i].values():
+                    yield failed(target, why)
+                continue
+            procs.append(proc)
+        running = set(pipes)
+        for shard, conn in pipes.items():
             transports.append(await PipeReceiver.open(conn, shard, arrived))
         while running:
             shard, message = await arrived.get()
@@ -132,7 +160,7 @@ async def run_sharded(
     finally:
         for transport in transports:
             transport.close()
-        for conn in pipes:
+        for conn in pipes.values():
             conn.close()
         _end(procs)
 
