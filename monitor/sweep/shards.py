@@ -79,14 +79,11 @@ def shard_context(entry: Callable[..., None]) -> ForkServerContext | SpawnContex
     return context
 
 
-def _start(entry: Callable[..., None], name: str,
-           args: tuple[Any, ...]) -> tuple[BaseProcess, Connection]:
-    """One started shard and the end of its results pipe. A shard the fork server cannot
-    start (it was killed, or cannot fork) is spawned instead; if that fails too, the error
-    is the caller's, for the shard's sites."""
-    contexts = [shard_context(entry)]
-    if contexts[0].get_start_method() != "spawn":
-        contexts.append(multiprocessing.get_context("spawn"))
+def _start(contexts: Sequence[ForkServerContext | SpawnContext], entry: Callable[..., None],
+           name: str, args: tuple[Any, ...]) -> tuple[BaseProcess, Connection]:
+    """One started shard and the end of its results pipe, from the first of ``contexts``
+    that can start it: a shard the fork server cannot start (it was killed, or cannot fork)
+    is spawned instead. If none can, the error is the caller's, for the shard's sites."""
     for context in contexts:
         receive, send = context.Pipe(duplex=False)
         proc = context.Process(target=entry, daemon=False, name=name, args=(*args, send))
@@ -119,6 +116,9 @@ async def run_sharded(
     # the connection limit and the memory budget are the sweep's, shared out
     per_shard = replace(options, concurrency=max(1, options.concurrency // len(groups)),
                         inflight_bytes=max(1, options.inflight_bytes // len(groups)))
+    contexts = [shard_context(entry)]
+    if contexts[0].get_start_method() != "spawn":
+        contexts.append(multiprocessing.get_context("spawn"))
     procs: list[BaseProcess] = []
     pipes: dict[int, Connection] = {}
     arrived: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
@@ -128,7 +128,7 @@ async def run_sharded(
         for i, group in enumerate(groups):
             args = (group, {t.code: previous.get(t.code, {}) for t in group}, per_shard)
             try:
-                proc, pipes[i] = _start(entry, f"sweep-shard-{i}", args)
+                proc, pipes[i] = _start(contexts, entry, f"sweep-shard-{i}", args)
             except Exception as exc:  # noqa: BLE001 - out of processes or memory, a dead server
                 log.error("a sweep shard process could not start: %s", exc)
                 why = f"the sweep process for this site could not start: {exc}"[:300]
