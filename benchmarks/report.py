@@ -27,17 +27,19 @@ YEAR, WEEK = 2026, 47
 MONDAY = datetime(2026, 11, 16, tzinfo=JAKARTA)
 
 
-def fleet() -> list[Target]:
+def fleet(scale: int = 1) -> list[Target]:
+    """The city's 147 areas; ``scale`` K: K times the kelurahan of each kecamatan (a
+    province-sized fleet of 10,000 areas is ``--scale 80``)."""
     targets = [Target("18.71", "kota", "Bandar Lampung", "", "https://kota.example/", ())]
     for k in range(1, 21):
         name = f"Kecamatan {k:02d}"
         targets.append(Target(f"18.71.{k:02d}", "kecamatan", name, name,
                               f"https://kec{k}.example/", ()))
-        for j in range(1, 8 if k <= 6 else 7):
-            url = "" if j == 6 else f"https://kel{k}-{j}.example/"
+        for j in range(1, (8 if k <= 6 else 7) * scale - (scale - 1)):
+            url = "" if j % 7 == 6 else f"https://kel{k}-{j}.example/"
             targets.append(Target(f"18.71.{k:02d}.{1000 + j}", "kelurahan", f"Kel {k}-{j}",
                                   name, url, ()))
-    assert len(targets) == 147
+    assert scale > 1 or len(targets) == 147
     return targets
 
 
@@ -63,9 +65,9 @@ def result(rng: random.Random, t: Target, at: datetime) -> Result:
     )
 
 
-def seed(store: Store, per_day: int) -> int:
+def seed(store: Store, per_day: int, scale: int = 1) -> int:
     rng = random.Random(47)
-    targets = fleet()
+    targets = fleet(scale)
     store.sync_targets(targets, MONDAY - timedelta(days=60))
     count = 0
     for i in range(14 * per_day):
@@ -79,10 +81,14 @@ def seed(store: Store, per_day: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sweeps-per-day", type=int, default=2)
+    parser.add_argument("--scale", type=int, default=1,
+                        help="K times the kelurahan per kecamatan (80: ~10,000 areas)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(f"sqlite:///{tmp}/monitor.db")
-        rows = seed(store, args.sweeps_per_day)
+        seeding = time.perf_counter()
+        rows = seed(store, args.sweeps_per_day, args.scale)
+        print(f"seeded in {time.perf_counter() - seeding:.0f} s", flush=True)
         now = datetime(2026, 11, 23, 8, tzinfo=JAKARTA)
         start = time.perf_counter()
         _, report = build_week(store, YEAR, WEEK, now=now)
