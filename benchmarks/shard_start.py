@@ -13,29 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import resource
 import time
-from pathlib import Path
+
+from sweep import cpu_seconds  # benchmarks/sweep.py: the fork server's reaped shards too
 
 import monitor.cli  # noqa: F401 - what the `monitor` command has imported when it sweeps
 from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
-
-
-def tree_cpu() -> float:
-    """This process, its ended children, and its live children with their ended ones."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid():
-            total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 async def sweep(targets: list[Target], shards: int) -> int:
@@ -51,10 +35,11 @@ def main() -> None:
     targets = [Target(f"n{i:05d}", "kelurahan", f"N {i}", "Uji", "", ())
                 for i in range(args.n)]
     for number in range(1, args.sweeps + 1):
-        cpu, wall = tree_cpu(), time.perf_counter()
+        (cpu, _), wall = cpu_seconds(fleet_pid=0), time.perf_counter()
         done = asyncio.run(sweep(targets, args.shards))
         print(f"sweep {number}: {done} sites, {args.shards} shards: "
-              f"wall {time.perf_counter() - wall:.2f} s, CPU {tree_cpu() - cpu:.2f} s "
+              f"wall {time.perf_counter() - wall:.2f} s, "
+              f"CPU {cpu_seconds(fleet_pid=0)[0] - cpu:.2f} s "
               "(this process and all its descendants)")
 
 
