@@ -307,6 +307,49 @@ def test_a_shard_that_cannot_start_costs_only_its_sites(monkeypatch: pytest.Monk
         "[Errno 11] Resource temporarily unavailable"}
 
 
+PREPARES = """
+import os
+from pathlib import Path
+
+from monitor.sweep.sweeper import SweepOptions, prepare_shards
+
+os.cpu_count = lambda: 2  # shard on any machine
+
+
+def helpers() -> list[str]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == os.getpid():
+                found.append((stat.parent / "cmdline").read_bytes().decode())
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+prepare_shards(SweepOptions(), 100)  # the city's size: one process, no server
+print(sum("forkserver" in cmd for cmd in helpers()))
+prepare_shards(SweepOptions(), 10_000)  # a province: its server starts now
+print(sum("forkserver" in cmd for cmd in helpers()))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_sweep_that_will_shard_starts_its_fork_server_before_its_store_work(
+    tmp_path: Path,
+) -> None:
+    """`monitor check` at 10,000 targets (without websites, so only fixed costs): the sweep
+    took 7.0-8.0 s with spawned shards, 5.0-6.0 s with the fork server started by the first
+    shard, 4.1-5.2 s with it started before the store's writes and reads, which it then
+    overlaps. A sweep that stays in one process starts no server."""
+    program = tmp_path / "prepares.py"
+    program.write_text(PREPARES)
+    done = subprocess.run([sys.executable, str(program)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "1"]
+
+
 SWEEPS_TWICE = """
 import sys
 from multiprocessing import current_process

@@ -26,7 +26,7 @@ from monitor.store import Store, result_row
 from monitor.store.locks import Lock, LockLostError, sweep_lock
 from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.result import SiteResult
-from monitor.sweep.sweeper import Sweeper, SweepOptions
+from monitor.sweep.sweeper import Sweeper, SweepOptions, prepare_shards
 from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
@@ -247,10 +247,11 @@ def _locked_sweep(
     guard: SweepGuard,
 ) -> SweepSummary:
     started = clock()
+    wanted = set(only)
+    swept = [t for t in targets if t.code in wanted] if only else targets
+    prepare_shards(options, len(swept))  # the shards' fork server imports while we write
     store.sync_targets(targets, started)
-    if only:
-        wanted = set(only)
-        targets = [t for t in targets if t.code in wanted]
+    targets = swept
     sweep_id = store.begin_sweep(started, len(targets), {
         "timeout": options.timeout, "concurrency": options.concurrency,
         "only": sorted(only), "browser": options.browser,  # service.audit_plan reads it

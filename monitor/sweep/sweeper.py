@@ -71,7 +71,7 @@ from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import Meter, peak_rss_mb, probe_collections, probe_stalls
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
-from monitor.sweep.shards import PipeSender, run_sharded
+from monitor.sweep.shards import PipeSender, run_sharded, start_server
 from monitor.sweep.spread import StartOrder, retryable, site_hosts
 from monitor.sweep.spread import interleave_hosts as interleave_hosts
 from monitor.sweep.validators import Validators
@@ -161,11 +161,7 @@ class Sweeper:
         return frozenset((*self._names, "availability"))
 
     def shard_count(self, size: int) -> int:
-        if self.options.browser:
-            return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
-        if self.options.shards is not None:
-            return max(1, self.options.shards)
-        return min(os.cpu_count() or 1, 4) if size >= SHARD_FROM else 1
+        return shard_count(self.options, size)
 
     async def run(
         self,
@@ -378,6 +374,22 @@ class Sweeper:
             # cached body would hide a redirect the site started since.
             return await get({})
         return await self._validators.fetch(request, get)  # conditional across sweeps
+
+
+def shard_count(options: SweepOptions, size: int) -> int:
+    """Processes a sweep of ``size`` targets runs in (1: this one)."""
+    if options.browser:
+        return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
+    if options.shards is not None:
+        return max(1, options.shards)
+    return min(os.cpu_count() or 1, 4) if size >= SHARD_FROM else 1
+
+
+def prepare_shards(options: SweepOptions, size: int) -> None:
+    """Before a sweep of ``size`` targets reads its store: a sweep that will shard starts
+    its fork server now (``shards.start_server``)."""
+    if shard_count(options, size) > 1:
+        start_server(shard_main)
 
 
 def shard_main(targets: list[Target], previous: dict[str, dict[str, PreviousFinding]],
