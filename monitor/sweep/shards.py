@@ -44,6 +44,16 @@ if TYPE_CHECKING:  # the fork server's context does not exist on every platform
 log = logging.getLogger(__name__)
 
 Previous = Mapping[str, dict[str, PreviousFinding]]
+SHARD_FROM = 500  # sites; below this one process is cheaper than spawning more
+
+
+def shard_count(options: Any, size: int) -> int:
+    """Processes a sweep of ``size`` targets runs in (1: this one)."""
+    if options.browser:
+        return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
+    if options.shards is not None:
+        return max(1, int(options.shards))
+    return min(os.cpu_count() or 1, 4) if size >= SHARD_FROM else 1
 
 
 def split(targets: Sequence[Target], count: int) -> list[list[Target]]:

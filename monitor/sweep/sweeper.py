@@ -37,7 +37,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 import signal
 import ssl
 import time
@@ -71,7 +70,7 @@ from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import Meter, peak_rss_mb, probe_collections, probe_stalls
 from monitor.sweep.offloop import OffLoopError, OffLoopWorker
 from monitor.sweep.result import SiteResult, bytes_of, failed_result
-from monitor.sweep.shards import PipeSender, run_sharded, start_server
+from monitor.sweep.shards import PipeSender, run_sharded, shard_count, start_server
 from monitor.sweep.spread import StartOrder, retryable, site_hosts
 from monitor.sweep.spread import interleave_hosts as interleave_hosts
 from monitor.sweep.validators import Validators
@@ -79,7 +78,6 @@ from monitor.targets.loader import Target
 
 log = logging.getLogger(__name__)
 
-SHARD_FROM = 500  # sites; below this one process is cheaper than spawning more
 # Snapshots larger than this (home page + extras) are judged in a worker process. Typical
 # kecamatan/kelurahan home pages are 30-300 KB and cost 2-20 ms on the loop; a hostile 5 MB
 # page cost ~1.7 s here even with every check capped.
@@ -160,9 +158,6 @@ class Sweeper:
         start order availability's (``spread.StartOrder``). The store decodes no more."""
         return frozenset((*self._names, "availability"))
 
-    def shard_count(self, size: int) -> int:
-        return shard_count(self.options, size)
-
     async def run(
         self,
         targets: Sequence[Target],
@@ -171,7 +166,7 @@ class Sweeper:
         """Yield exactly one SiteResult per target as each completes."""
         previous = previous or {}
         open_files_for(self.options.concurrency, self.options.per_host)  # shards inherit it
-        shards = self.shard_count(len(targets))
+        shards = shard_count(self.options, len(targets))
         if shards > 1:
             # calm here too: a full collection over the previous findings held here stopped
             # this process from reading results, and the shards' sends then waited for it
@@ -374,15 +369,6 @@ class Sweeper:
             # cached body would hide a redirect the site started since.
             return await get({})
         return await self._validators.fetch(request, get)  # conditional across sweeps
-
-
-def shard_count(options: SweepOptions, size: int) -> int:
-    """Processes a sweep of ``size`` targets runs in (1: this one)."""
-    if options.browser:
-        return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
-    if options.shards is not None:
-        return max(1, options.shards)
-    return min(os.cpu_count() or 1, 4) if size >= SHARD_FROM else 1
 
 
 def prepare_shards(options: SweepOptions, size: int) -> None:
