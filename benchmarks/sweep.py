@@ -82,12 +82,9 @@ def cpu_seconds(fleet_pid: int) -> tuple[float, float]:
     total = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     kernel = me.ru_stime + kids.ru_stime
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile: then a waited child, or not ours
-        if int(fields[1]) != os.getpid() or stat.parent.name == str(fleet_pid):
-            continue
+        fields = stat_fields(stat)
+        if not fields or int(fields[1]) != os.getpid() or stat.parent.name == str(fleet_pid):
+            continue  # not ours, or ended meanwhile: then a waited child, or not ours
         ticks = os.sysconf("SC_CLK_TCK")
         total += sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
         kernel += (int(fields[12]) + int(fields[14])) / ticks
@@ -166,13 +163,19 @@ def main() -> None:
     server.wait(timeout=60)
 
 
+def stat_fields(stat: Path) -> list[str]:
+    """A /proc/PID/stat's fields after the command name (state, ppid, ...; utime is [11]);
+    empty when the process is gone or there is no /proc."""
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
 def process_cpu(pid: int) -> float:
     """User + system CPU seconds of a running process (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    fields = stat_fields(Path(f"/proc/{pid}/stat"))
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 
 def report(args: argparse.Namespace, done: int, wall: float, cpu: float,

@@ -68,14 +68,14 @@ def split(targets: Sequence[Target], count: int) -> list[list[Target]]:
 def shard_context(entry: Callable[..., None]) -> ForkServerContext | SpawnContext:
     """Where shard processes come from: a fork server where the platform has one, else spawn.
 
-    Not ``fork``: the parent may run threads (the scheduler, SQLite), and forking a process
-    with threads is unsafe. A spawned shard starts a fresh interpreter and imports the
-    program's main module again, then the sweeper: 1.2 s of CPU per shard per sweep under
-    ``benchmarks/sweep.py``, ~1.6 s under the ``monitor`` command, which imports all of the
-    CLI. The fork server is one single-threaded process, started once by the first sharded
-    sweep, that imports them once (this program's modules, then ``entry``'s); each shard is
-    then forked from it in milliseconds, with nothing left to import. It ends with this
-    process.
+    Not ``fork``: the parent runs threads (the sweep's hard watchdog, the SQLite lock's
+    heartbeat), and forking a process with threads is unsafe. A spawned shard starts a fresh
+    interpreter and imports the program's main module again, then the sweeper: 1.2 s of CPU
+    per shard per sweep under ``benchmarks/sweep.py``, ~1.6 s under the ``monitor`` command,
+    which imports all of the CLI. The fork server is one single-threaded process, started
+    once by the first sharded sweep (or earlier, ``start_server``), that imports them once
+    (this program's modules, then ``entry``'s); each shard is then forked from it in
+    milliseconds, with nothing left to import. It ends with this process.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
