@@ -49,7 +49,7 @@ def test_a_sharded_sweep_judges_a_big_page_and_ends(
 ) -> None:
     """499 rows without a url + one 4.4 MB page: 500 targets shard over processes, which used
     to be daemonic and could not start the big-page worker, and the sweep hung for ever."""
-    monkeypatch.setattr("os.cpu_count", lambda: 2)  # shard on any machine
+    monkeypatch.setattr("monitor.sweep.shards.usable_cores", lambda: 2)  # shard on any machine
     fleet = fleet_factory([FleetSite("big", {"/": Page(body=big_page())})])
     rows = [{"code": f"n{i:03d}", "level": "kelurahan", "name": f"N {i}", "kecamatan": "Uji"}
             for i in range(498)]
@@ -311,9 +311,10 @@ PREPARES = """
 import os
 from pathlib import Path
 
+from monitor.sweep import shards
 from monitor.sweep.sweeper import SweepOptions, prepare_shards
 
-os.cpu_count = lambda: 2  # shard on any machine
+shards.usable_cores = lambda: 2  # shard on any machine
 
 
 def helpers() -> list[str]:
@@ -464,3 +465,20 @@ def test_the_parent_reads_every_result_whole_however_the_pipe_cuts_it() -> None:
     got = asyncio.run(read())
     assert got[:-1] == messages
     assert got[-1] is GONE
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity here")
+def test_a_sweep_shards_over_the_cores_it_may_use_not_the_machines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A container's cpuset or `taskset -c 0` leaves the sweep one core of a bigger machine:
+    two shards there only take turns on it (and pay a process each), so it sweeps in one."""
+    from monitor.sweep.shards import shard_count
+    from monitor.sweep.sweeper import SweepOptions
+
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    assert shard_count(SweepOptions(), 10_000) == 1
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})
+    assert shard_count(SweepOptions(), 10_000) == 3
+    assert shard_count(SweepOptions(), 100) == 1  # the city: one process whatever the cores

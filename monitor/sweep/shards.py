@@ -53,7 +53,16 @@ def shard_count(options: Any, size: int) -> int:
         return 1  # one Chromium per sweep: the browser, not the CPU, sets the pace
     if options.shards is not None:
         return max(1, int(options.shards))
-    return min(os.cpu_count() or 1, 4) if size >= SHARD_FROM else 1
+    return min(usable_cores(), 4) if size >= SHARD_FROM else 1
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: a container's cpuset or ``taskset`` leaves fewer
+    than the machine has (``os.cpu_count``), and two shards on one core only take turns."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on this platform (macOS, Windows)
+        return os.cpu_count() or 1
 
 
 def split(targets: Sequence[Target], count: int) -> list[list[Target]]:
