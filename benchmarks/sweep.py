@@ -31,6 +31,7 @@ from monitor.service.jobs import _sweep_into_store
 from monitor.store import Store
 from monitor.sweep.loop import run as run_on_loop
 from monitor.sweep.meter import COUNT, CPU, STALL, SUM
+from monitor.sweep.shards import usable_cores
 from monitor.sweep.sweeper import Sweeper, SweepOptions
 from monitor.targets.loader import Target
 
@@ -169,8 +170,7 @@ def main() -> None:
               f"(the simulated sites, on {args.fleet_loop}; not counted above)")
         # what no scheduling can beat: all the CPU on these cores, ours and the simulated
         # sites', spread evenly over them. A wall close to it means only less CPU helps.
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
+        cores = usable_cores()
         if fleet_cores:
             print(f"CPU floor        {cpu / cores:.1f} s   (sweep {cpu:.1f} s / {cores} "
                   f"core(s) of its own; ratio {wall * cores / cpu:.2f})")
@@ -255,8 +255,7 @@ def report(args: argparse.Namespace, done: int, wall: float, cpu: float,
         + f"{', ' if parts else ''}HTTP + event loop (rest) "
         f"{max(own - sum(v for k, v in parts.items() if k != 'collector'), 0):.0f} ms")
     print(f"peak memory      {peak_mb:.0f} MB (largest process)")
-    print(f"cores            {os.cpu_count()} ({len(os.sched_getaffinity(0))} for the sweep)"
-          if hasattr(os, "sched_getaffinity") else f"cores            {os.cpu_count()}")
+    print(f"cores            {os.cpu_count()} ({usable_cores()} for the sweep)")
     print_breakdown(state, cpu * 1000, done)
 
 
